@@ -48,12 +48,12 @@ type DB struct {
 
 // Options say what to open.
 type Options struct {
-	URL        string // postgres:// URL; empty opens SQLite at Path
-	Path       string // SQLite file
-	Sync       string // SQLite synchronous: FULL (default) or NORMAL
-	MaxConns   int32  // PostgreSQL pool size (default 20)
-	ReadConns  int    // SQLite readers (default 4)
-	AppName    string
+	URL       string // postgres:// URL; empty opens SQLite at Path
+	Path      string // SQLite file
+	Sync      string // SQLite synchronous: FULL (default) or NORMAL
+	MaxConns  int32  // PostgreSQL pool size (default 20)
+	ReadConns int    // SQLite readers (default 4)
+	AppName   string
 }
 
 // Open opens and pings the database. It does not migrate.
