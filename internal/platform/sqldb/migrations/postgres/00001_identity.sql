@@ -45,6 +45,7 @@ CREATE TABLE users (
     password_hash    TEXT NOT NULL DEFAULT '',
     totp_secret      TEXT NOT NULL DEFAULT '',
     totp_enabled_at  TIMESTAMPTZ,
+    totp_last_step   BIGINT NOT NULL DEFAULT 0,
     demo             BOOLEAN NOT NULL DEFAULT FALSE,
     disabled_at      TIMESTAMPTZ,
     created_at       TIMESTAMPTZ NOT NULL,

@@ -45,6 +45,7 @@ CREATE TABLE users (
     password_hash    TEXT NOT NULL DEFAULT '',
     totp_secret      TEXT NOT NULL DEFAULT '',
     totp_enabled_at  TIMESTAMP,
+    totp_last_step   INTEGER NOT NULL DEFAULT 0,
     demo             BOOLEAN NOT NULL DEFAULT FALSE,
     disabled_at      TIMESTAMP,
     created_at       TIMESTAMP NOT NULL,

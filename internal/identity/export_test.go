@@ -1,0 +1,5 @@
+package identity_test
+
+import "database/sql"
+
+type sqlTx = sql.Tx

@@ -1,0 +1,22 @@
+package identity
+
+import (
+	"cmp"
+	"slices"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+var kindRank = map[AgencyKind]int{KindCommittee: 0, KindCentre: 1, KindDepartment: 2, KindCommune: 3, KindUnit: 4, KindOther: 5}
+
+// sortAgencies orders siblings by kind, then by Vietnamese name order.
+func sortAgencies(list []Agency) {
+	c := collate.New(language.Vietnamese) // a Collator is not safe for concurrent use
+	slices.SortStableFunc(list, func(a, b Agency) int {
+		if r := cmp.Compare(kindRank[a.Kind], kindRank[b.Kind]); r != 0 {
+			return r
+		}
+		return c.CompareString(a.Name, b.Name)
+	})
+}
