@@ -1,7 +1,8 @@
 // Package calendar is egov's Vietnamese working-day calendar: which days
-// are worked, and when a dossier's processing time falls due. It is pure
-// logic, with no storage and no clock; callers pass instants and the
-// administrator's declarations in.
+// are worked, and when a dossier's processing time falls due. Calendar and
+// everything it computes is pure logic, with no storage and no clock;
+// Service (service.go) keeps the administrator's declarations in the
+// database and serves the current Calendar to every replica.
 //
 // # Dates and zone
 //

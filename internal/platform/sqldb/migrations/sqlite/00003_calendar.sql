@@ -4,6 +4,7 @@
 CREATE TABLE calendar_declarations (
     day        TEXT PRIMARY KEY,
     kind       TEXT NOT NULL,
+    holiday    TEXT NOT NULL DEFAULT '',
     name       TEXT NOT NULL,
     name_en    TEXT NOT NULL,
     note       TEXT NOT NULL DEFAULT '',
