@@ -25,6 +25,10 @@ type Service struct {
 	hours OfficeHours
 	now   func() time.Time
 
+	// Changed, if set, is called after a change is committed (the app
+	// publishes it on the bus so other replicas refresh at once).
+	Changed func()
+
 	mu      sync.Mutex
 	cal     *Calendar
 	version int64
@@ -181,6 +185,9 @@ func (s *Service) change(ctx context.Context, action string, fn func(context.Con
 	})
 	if err == nil {
 		s.Invalidate()
+		if s.Changed != nil {
+			s.Changed()
+		}
 	}
 	return err
 }

@@ -74,42 +74,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 	if username == "" || len(username) > 64 || req.Password == "" || len(req.Password) > 256 {
 		return LoginResult{}, ErrBadCredentials
 	}
-	now := s.now()
-	if until, err := s.lockedUntil(ctx, username, req.Client.IP); err != nil {
-		return LoginResult{}, err
-	} else if until.After(now) {
-		return LoginResult{}, lockedError(until, now)
-	}
-	var (
-		id       int64
-		hash     string
-		kind     UserKind
-		disabled bool
-		totpOn   bool
-	)
-	err := s.db.R.QueryRowContext(ctx, `SELECT id, password_hash, kind, disabled_at IS NOT NULL, totp_enabled_at IS NOT NULL
-		FROM users WHERE username = $1`, username).Scan(&id, &hash, &kind, &disabled, &totpOn)
-	if errors.Is(err, sql.ErrNoRows) {
-		_, _, _ = CheckPassword(dummyHash, req.Password)
-		return LoginResult{}, s.failed(ctx, username, req.Client, "unknown_user")
-	}
+	acc, err := s.checkPassword(ctx, username, req.Password, req.Client)
 	if err != nil {
 		return LoginResult{}, err
 	}
-	if hash == "" {
-		_, _, _ = CheckPassword(dummyHash, req.Password)
-		return LoginResult{}, ErrPasswordLoginNotAllowed
-	}
-	ok, stale, err := CheckPassword(hash, req.Password)
-	if err != nil {
-		return LoginResult{}, err
-	}
-	if !ok {
-		return LoginResult{}, s.failed(ctx, username, req.Client, "bad_password")
-	}
-	if disabled {
-		return LoginResult{}, ErrAccountDisabled
-	}
+	id, kind, totpOn, stale := acc.id, acc.kind, acc.totpOn, acc.stale
 	stage := StageFull
 	switch {
 	case kind == UserOfficial && totpOn && req.Kind == SessionAPI:
@@ -153,6 +122,78 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 	}
 	res.User, err = s.User(ctx, id)
 	return res, err
+}
+
+type checkedAccount struct {
+	id     int64
+	kind   UserKind
+	totpOn bool
+	stale  bool
+}
+
+// checkPassword applies the lockout, checks the password (in constant
+// time for unknown users too) and counts failures.
+func (s *Service) checkPassword(ctx context.Context, username, password string, c Client) (checkedAccount, error) {
+	now := s.now()
+	if until, err := s.lockedUntil(ctx, username, c.IP); err != nil {
+		return checkedAccount{}, err
+	} else if until.After(now) {
+		return checkedAccount{}, lockedError(until, now)
+	}
+	var (
+		acc      checkedAccount
+		hash     string
+		disabled bool
+	)
+	err := s.db.R.QueryRowContext(ctx, `SELECT id, password_hash, kind, disabled_at IS NOT NULL, totp_enabled_at IS NOT NULL
+		FROM users WHERE username = $1`, username).Scan(&acc.id, &hash, &acc.kind, &disabled, &acc.totpOn)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, _, _ = CheckPassword(dummyHash, password)
+		return acc, s.failed(ctx, username, c, "unknown_user")
+	}
+	if err != nil {
+		return acc, err
+	}
+	if hash == "" {
+		_, _, _ = CheckPassword(dummyHash, password)
+		return acc, ErrPasswordLoginNotAllowed
+	}
+	ok, stale, err := CheckPassword(hash, password)
+	if err != nil {
+		return acc, err
+	}
+	if !ok {
+		return acc, s.failed(ctx, username, c, "bad_password")
+	}
+	if disabled {
+		return acc, ErrAccountDisabled
+	}
+	acc.stale = stale
+	return acc, nil
+}
+
+// VerifyCitizen checks a citizen's password without opening a session:
+// the demo identity provider authenticates the demo citizens with it.
+func (s *Service) VerifyCitizen(ctx context.Context, username, password string, c Client) (User, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	if username == "" || len(username) > 64 || password == "" || len(password) > 256 {
+		return User{}, ErrBadCredentials
+	}
+	acc, err := s.checkPassword(ctx, username, password, c)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := s.User(ctx, acc.id)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Kind != UserCitizen || u.PersonalID == "" {
+		return User{}, ErrBadCredentials
+	}
+	if _, err := s.db.W.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, "u:"+username); err != nil {
+		return User{}, err
+	}
+	return u, nil
 }
 
 // actorFor makes the audit actor of a user who has just proven who they

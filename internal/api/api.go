@@ -1,0 +1,152 @@
+// Package api is egov's JSON API under /api/v1, described by an OpenAPI
+// 3.1 document at /api/openapi.json that is generated from the registered
+// operations (huma), so the document cannot drift from the routes. Errors
+// are RFC 9457 problem+json with egov's stable codes (httpx.Problem).
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"egov/internal/apperr"
+	"egov/internal/audit"
+	"egov/internal/calendar"
+	"egov/internal/httpx"
+	"egov/internal/identity"
+)
+
+// Deps are what the API needs.
+type Deps struct {
+	Log       *slog.Logger
+	Identity  *identity.Service
+	Calendar  *calendar.Service
+	Audit     *audit.Log
+	PublicURL string
+	Version   string
+}
+
+// API holds the handlers.
+type API struct {
+	Deps
+	h huma.API
+}
+
+var bearer = []map[string][]string{{"bearer": {}}}
+
+// Register builds the API on mux and returns it.
+func Register(mux *http.ServeMux, d Deps) *API {
+	installErrors(d.Log)
+	cfg := huma.DefaultConfig("egov API", d.Version)
+	cfg.OpenAPIPath = "/api/openapi"
+	cfg.DocsPath = ""
+	cfg.SchemasPath = ""
+	cfg.CreateHooks = nil
+	cfg.Info.Description = "API của nền tảng chính quyền điện tử egov. Lỗi trả về theo RFC 9457 (application/problem+json) " +
+		"với mã ổn định ở trường code. / The egov e-government platform API. Errors are RFC 9457 problem+json with a stable code."
+	cfg.Servers = []*huma.Server{{URL: d.PublicURL}}
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "Token from POST /api/v1/sessions"},
+	}
+	a := &API{Deps: d, h: humago.New(mux, cfg)}
+	a.routes()
+	return a
+}
+
+// OpenAPI returns the generated document (tests compare it with the mux).
+func (a *API) OpenAPI() *huma.OpenAPI { return a.h.OpenAPI() }
+
+// routes registers every operation. Reading it tells what the API does.
+func (a *API) routes() {
+	a.sessions()
+	a.calendarRoutes()
+	a.agencyRoutes()
+	a.userRoutes()
+	a.notBuilt()
+}
+
+// principal returns the caller, or an error when not signed in.
+func principal(ctx context.Context) (*identity.Principal, error) {
+	p := httpx.Principal(ctx)
+	if p == nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	if p.Stage != identity.StageFull {
+		return nil, identity.ErrSessionInvalid
+	}
+	return p, nil
+}
+
+// problem converts a domain error to the problem the client receives.
+func (a *API) problem(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	return httpx.NewProblem(ctx, err, a.Log)
+}
+
+// installErrors makes huma's own errors (validation, bad JSON, body too
+// large) egov problems with stable codes.
+func installErrors(log *slog.Logger) {
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return hummaProblem(context.Background(), status, msg, errs...)
+	}
+	huma.NewErrorWithContext = func(hc huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		ctx := context.Background()
+		if hc != nil {
+			ctx = hc.Context()
+		}
+		return hummaProblem(ctx, status, msg, errs...)
+	}
+}
+
+func hummaProblem(ctx context.Context, status int, msg string, errs ...error) huma.StatusError {
+	for _, e := range errs {
+		if p, ok := e.(*httpx.Problem); ok {
+			return p
+		}
+	}
+	var e *apperr.Error
+	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		e = apperr.ErrTooLarge
+	case status == http.StatusBadRequest && (strings.Contains(msg, "parse") || strings.Contains(msg, "unmarshal") || strings.Contains(msg, "JSON")):
+		e = apperr.ErrBadJSON
+	case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
+		var fields []apperr.FieldError
+		for _, err := range errs {
+			if err == nil {
+				continue
+			}
+			loc, m := "", err.Error()
+			if d, ok := err.(huma.ErrorDetailer); ok {
+				det := d.ErrorDetail()
+				loc, m = det.Location, det.Message
+			}
+			field := loc
+			for _, p := range []string{"body.", "query.", "path.", "header."} {
+				field = strings.TrimPrefix(field, p)
+			}
+			fields = append(fields, apperr.Field(field, "invalid_value", "Giá trị không hợp lệ ("+field+"): "+m, m))
+		}
+		e = apperr.Validation(fields...)
+	case status == http.StatusNotFound:
+		e = apperr.ErrNotFound
+	case status == http.StatusMethodNotAllowed:
+		e = apperr.New(apperr.Invalid, "method_not_allowed", "Phương thức không được hỗ trợ.", "Method not allowed.")
+	case status == http.StatusUnsupportedMediaType, status == http.StatusNotAcceptable:
+		e = apperr.New(apperr.Invalid, "unsupported_media_type", "Định dạng dữ liệu không được hỗ trợ; hãy dùng application/json.", "Unsupported media type; use application/json.")
+	default:
+		e = apperr.New(apperr.Internal, "internal", "Lỗi hệ thống.", msg)
+	}
+	p := httpx.NewProblem(ctx, e, nil)
+	if status != 0 && e.Code != apperr.Internal {
+		p.Status = status
+		p.Title = http.StatusText(status)
+	}
+	return p
+}

@@ -1,0 +1,47 @@
+package web
+
+import "net/http"
+
+// Register adds every page to mux. Reading this function tells what the
+// HTML face does.
+func (s *Server) Register(mux *http.ServeMux) {
+	mux.Handle("GET /static/", Static())
+
+	// Public portal
+	mux.HandleFunc("GET /{$}", s.home)
+	mux.HandleFunc("GET /lich-lam-viec", s.calendarPage)
+
+	// Sign-in and account
+	mux.HandleFunc("GET /dang-nhap", s.loginForm)
+	mux.HandleFunc("POST /dang-nhap", s.login)
+	mux.HandleFunc("GET /dang-nhap/xac-thuc", s.mfaForm)
+	mux.HandleFunc("POST /dang-nhap/xac-thuc", s.mfa)
+	mux.HandleFunc("GET /dang-nhap/dinh-danh", s.oidcStart)
+	mux.HandleFunc("GET /dang-nhap/dinh-danh/callback", s.oidcCallback)
+	mux.HandleFunc("POST /dang-xuat", s.logout)
+	mux.HandleFunc("GET /tai-khoan", s.requireUser(s.account))
+	mux.HandleFunc("GET /tai-khoan/xac-thuc-hai-lop", s.requireEnrolling(s.enrolForm))
+	mux.HandleFunc("POST /tai-khoan/xac-thuc-hai-lop", s.requireEnrolling(s.enrol))
+
+	// Back office
+	mux.HandleFunc("GET /quan-tri", s.requireOfficial(s.adminHome))
+	mux.HandleFunc("GET /quan-tri/co-quan", s.requireAdmin(s.agencies))
+	mux.HandleFunc("GET /quan-tri/co-quan/moi", s.requireSystemAdmin(s.agencyNewForm))
+	mux.HandleFunc("POST /quan-tri/co-quan/moi", s.requireSystemAdmin(s.agencyCreate))
+	mux.HandleFunc("GET /quan-tri/co-quan/{id}", s.requireAdmin(s.agencyEditForm))
+	mux.HandleFunc("POST /quan-tri/co-quan/{id}", s.requireAdmin(s.agencyUpdate))
+	mux.HandleFunc("POST /quan-tri/co-quan/{id}/sap-nhap", s.requireSystemAdmin(s.agencyMerge))
+	mux.HandleFunc("GET /quan-tri/nguoi-dung", s.requireAdmin(s.users))
+	mux.HandleFunc("GET /quan-tri/nguoi-dung/moi", s.requireAdmin(s.userNewForm))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/moi", s.requireAdmin(s.userCreate))
+	mux.HandleFunc("GET /quan-tri/nguoi-dung/{id}", s.requireAdmin(s.userEditForm))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{id}", s.requireAdmin(s.userUpdate))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{id}/mat-khau", s.requireAdmin(s.userResetPassword))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{id}/xac-thuc", s.requireAdmin(s.userResetTOTP))
+	mux.HandleFunc("POST /quan-tri/nguoi-dung/{id}/trang-thai", s.requireAdmin(s.userSetDisabled))
+	mux.HandleFunc("GET /quan-tri/lich", s.requireSystemAdmin(s.calendarAdmin))
+	mux.HandleFunc("POST /quan-tri/lich", s.requireSystemAdmin(s.calendarDeclare))
+	mux.HandleFunc("POST /quan-tri/lich/xoa", s.requireSystemAdmin(s.calendarRemove))
+	mux.HandleFunc("GET /quan-tri/nhat-ky", s.requireSystemAdmin(s.auditPage))
+	mux.HandleFunc("POST /quan-tri/nhat-ky/kiem-tra", s.requireSystemAdmin(s.auditVerify))
+}
