@@ -33,7 +33,20 @@ type Deps struct {
 // API holds the handlers.
 type API struct {
 	Deps
-	h huma.API
+	h      huma.API
+	routes []string
+}
+
+// recorder remembers the patterns huma registers on the mux, so a test can
+// hold the OpenAPI document true to the routes actually served.
+type recorder struct {
+	*http.ServeMux
+	patterns *[]string
+}
+
+func (r recorder) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	*r.patterns = append(*r.patterns, pattern)
+	r.ServeMux.HandleFunc(pattern, h)
 }
 
 var bearer = []map[string][]string{{"bearer": {}}}
@@ -52,16 +65,20 @@ func Register(mux *http.ServeMux, d Deps) *API {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "Token from POST /api/v1/sessions"},
 	}
-	a := &API{Deps: d, h: humago.New(mux, cfg)}
-	a.routes()
+	a := &API{Deps: d}
+	a.h = humago.New(recorder{mux, &a.routes}, cfg)
+	a.register()
 	return a
 }
 
 // OpenAPI returns the generated document (tests compare it with the mux).
 func (a *API) OpenAPI() *huma.OpenAPI { return a.h.OpenAPI() }
 
-// routes registers every operation. Reading it tells what the API does.
-func (a *API) routes() {
+// Routes lists the mux patterns the API registered ("GET /api/v1/me", ...).
+func (a *API) Routes() []string { return append([]string(nil), a.routes...) }
+
+// register adds every operation. Reading it tells what the API does.
+func (a *API) register() {
 	a.sessions()
 	a.calendarRoutes()
 	a.agencyRoutes()
@@ -114,7 +131,7 @@ func hummaProblem(ctx context.Context, status int, msg string, errs ...error) hu
 	switch {
 	case status == http.StatusRequestEntityTooLarge:
 		e = apperr.ErrTooLarge
-	case status == http.StatusBadRequest && (strings.Contains(msg, "parse") || strings.Contains(msg, "unmarshal") || strings.Contains(msg, "JSON")):
+	case status == http.StatusBadRequest && malformedBody(errs):
 		e = apperr.ErrBadJSON
 	case status == http.StatusUnprocessableEntity || status == http.StatusBadRequest:
 		var fields []apperr.FieldError
@@ -149,4 +166,15 @@ func hummaProblem(ctx context.Context, status int, msg string, errs ...error) hu
 		p.Title = http.StatusText(status)
 	}
 	return p
+}
+
+// malformedBody reports whether huma refused the body as unreadable JSON
+// (its error sits at the location "body" itself, not at a field).
+func malformedBody(errs []error) bool {
+	for _, err := range errs {
+		if d, ok := err.(huma.ErrorDetailer); ok && d.ErrorDetail().Location == "body" {
+			return true
+		}
+	}
+	return false
 }

@@ -184,6 +184,7 @@ type App struct {
 	blobs   *blob.Local
 	jobs    *jobs.Runner
 	handler http.Handler
+	api     *api.API
 	server  *http.Server
 	ln      net.Listener
 	sub     *nats.Subscription
@@ -263,7 +264,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		return err
 	}
 	w.Register(mux)
-	api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -352,6 +353,9 @@ func (a *App) provinceName(ctx context.Context) string {
 }
 
 var errNotFound = apperr.New(apperr.NotFound, "not_found", "Không tìm thấy trang bạn yêu cầu.", "The page you asked for does not exist.")
+
+// APIRoutes lists the API's registered route patterns.
+func (a *App) APIRoutes() []string { return a.api.Routes() }
 
 // Handler returns the root HTTP handler (tests serve it directly).
 func (a *App) Handler() http.Handler { return a.handler }
