@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -146,6 +147,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if (c.OIDCIssuer == "") != (c.OIDCClientID == "") && c.OIDCIssuer != "" {
 		errs = append(errs, "EGOV_OIDC_CLIENT_ID is required with EGOV_OIDC_ISSUER")
+	}
+	if c.Instance == "" {
+		c.Instance, _ = os.Hostname()
 	}
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
