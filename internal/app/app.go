@@ -152,7 +152,7 @@ func (c *Core) SeedDemo(ctx context.Context, out io.Writer, force bool) (bool, e
 		pw, generated = identity.RandomPassword(16), true
 	}
 	res, err := seed.Demo(ctx, c.DB, c.Identity, c.Audit, c.Calendar, pw)
-	if err != nil {
+	if err != nil || !res.Created {
 		return false, err
 	}
 	c.Log.Info("demo province created", "agencies", res.AgencyNum, "communes", res.Communes, "accounts", len(res.Accounts))

@@ -147,6 +147,17 @@ func Demo(ctx context.Context, db *sqldb.DB, ids *identity.Service, log *audit.L
 	ctx = audit.WithActor(ctx, audit.Actor{Username: "seed"})
 	prov := LangSon()
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		// Replicas starting together take turns; the second finds it done.
+		if err := db.LockTx(ctx, tx, seedLockKey); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'demo_seeded'`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return errAlreadySeeded
+		}
 		mk := func(in identity.AgencyInput) (int64, error) {
 			a, err := ids.CreateAgencyTx(ctx, tx, in)
 			if err != nil {
@@ -220,9 +231,16 @@ func Demo(ctx context.Context, db *sqldb.DB, ids *identity.Service, log *audit.L
 		}
 		return log.Record(ctx, tx, "seed.demo", "province", prov.Code, map[string]any{"agencies": res.AgencyNum, "communes": res.Communes})
 	})
+	if errors.Is(err, errAlreadySeeded) {
+		return Result{Agencies: map[string]int64{}}, nil
+	}
 	res.Created = err == nil
 	return res, err
 }
+
+const seedLockKey = 0x65676f7673656564 // "egovseed"
+
+var errAlreadySeeded = errors.New("seed: already seeded")
 
 func demoAccounts(ctx context.Context, tx *sql.Tx, ids *identity.Service, ag map[string]int64, pw string) ([]Account, error) {
 	justice, centre, commune := ag[KeyJustice], ag[KeyCentre], ag[KeyCommune]

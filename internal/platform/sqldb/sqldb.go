@@ -251,3 +251,14 @@ type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// LockTx takes a lock named by key for the rest of the transaction, so
+// that replicas doing the same one-time work (seeding) take turns. SQLite
+// transactions are already serialised (BEGIN IMMEDIATE).
+func (db *DB) LockTx(ctx context.Context, tx *sql.Tx, key int64) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", key)
+	return err
+}

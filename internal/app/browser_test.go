@@ -1,0 +1,405 @@
+package app_test
+
+// The browser suite: egov as a citizen's browser sees it. Headless Chromium
+// (internal/browsertest) signs in through the real forms, with and without
+// JavaScript, and checks every public page and the back office with axe-core
+// (no serious or critical WCAG 2.2 AA violation, in Vietnamese and English),
+// for page weight (under 150 KB per public page) and for horizontal overflow
+// on a phone. With EGOV_SCREENSHOTS=DIR it also saves full-page screenshots
+// for the README.
+//
+// Each top-level test starts one browser and one server (SQLite: the pages do
+// not depend on the engine, and the scenario tests cover PostgreSQL); every
+// subtest opens its own tab, which is a private window, so parallel subtests
+// never share a session.
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"egov/internal/browsertest"
+)
+
+// maxPublicPage is the budget of bytes on the wire for one public page: a
+// citizen on a slow mobile connection still gets it in a few seconds.
+const maxPublicPage = 150 << 10
+
+// phoneWidth is a common phone's viewport width in CSS pixels.
+const phoneWidth, phoneHeight = 390, 844
+
+// envScreenshots names the folder for the README's screenshots.
+const envScreenshots = "EGOV_SCREENSHOTS"
+
+// bsuite is what a browser subtest needs: the browser and the server.
+type bsuite struct {
+	b   *browsertest.Browser
+	srv *server
+}
+
+func newBrowserSuite(t *testing.T) bsuite {
+	t.Helper()
+	b := browsertest.New(t) // first: skips the test before a server starts
+	return bsuite{b: b, srv: start(t, serverOpts{})}
+}
+
+// tab opens a tab whose browser asks for Vietnamese, as a browser in Vietnam
+// does (headless Chromium asks for en-US, which egov would honour). English
+// pages are asked for with ?lang=en.
+func (s bsuite) tab(t *testing.T, opts ...browsertest.TabOption) context.Context {
+	t.Helper()
+	tab := s.b.Tab(t, opts...)
+	_, err := chromedp.Call(tab, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		Headers: network.Headers{"Accept-Language": "vi-VN,vi;q=0.9"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// open navigates to path and checks the HTTP status.
+func (s bsuite) open(t *testing.T, tab context.Context, path string, want int) {
+	t.Helper()
+	got, err := browsertest.Navigate(tab, s.srv.URL+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("GET %s: status %d, want %d", path, got, want)
+	}
+}
+
+// submit clicks selector and checks the status of the page it leads to.
+func submit(t *testing.T, tab context.Context, selector string, want int) {
+	t.Helper()
+	got, err := browsertest.Submit(tab, selector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		u, _ := browsertest.URL(tab)
+		t.Fatalf("clicking %s: status %d at %s, want %d", selector, got, u, want)
+	}
+}
+
+func fill(t *testing.T, tab context.Context, fields map[string]string) {
+	t.Helper()
+	if err := browsertest.Fill(tab, fields); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func text(t *testing.T, tab context.Context, selector string) string {
+	t.Helper()
+	s, err := browsertest.Text(tab, selector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// currentPath is the path and query of the tab's page.
+func currentPath(t *testing.T, tab context.Context) string {
+	t.Helper()
+	raw, err := browsertest.URL(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.RequestURI()
+}
+
+// contains fails t unless the text of selector has every one of want.
+func contains(t *testing.T, tab context.Context, selector string, want ...string) {
+	t.Helper()
+	got := text(t, tab, selector)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s at %s lacks %q; it reads:\n%s", selector, currentPath(t, tab), w, got)
+		}
+	}
+}
+
+// accessible runs axe-core on the tab's page and reports every serious or
+// critical WCAG violation.
+func accessible(t *testing.T, tab context.Context) {
+	t.Helper()
+	rep, err := browsertest.Axe(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Serious(); len(s.Violations) > 0 {
+		t.Error(s.String())
+	}
+}
+
+// fitsWidth fails t when the page scrolls sideways: on a phone that hides
+// text and buttons off screen (WCAG 1.4.10 Reflow).
+func fitsWidth(t *testing.T, tab context.Context) {
+	t.Helper()
+	const js = `(() => {
+		const vw = document.documentElement.clientWidth;
+		const wide = [...document.querySelectorAll('body *')]
+			.filter(e => e.getBoundingClientRect().right > vw + 1)
+			.slice(0, 5).map(e => e.outerHTML.slice(0, 120));
+		return {scroll: document.documentElement.scrollWidth, viewport: vw, wide};
+	})()`
+	type result struct {
+		Scroll, Viewport int
+		Wide             []string
+	}
+	r, err := chromedp.Run(tab, chromedp.Evaluate[result](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Scroll > r.Viewport {
+		t.Errorf("%s scrolls sideways at %d px: %d px wide; too wide:\n%s",
+			currentPath(t, tab), r.Viewport, r.Scroll, strings.Join(r.Wide, "\n"))
+	}
+}
+
+// screenshot saves a full-page PNG as DIR/name.png when EGOV_SCREENSHOTS=DIR.
+func screenshot(t *testing.T, tab context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv(envScreenshots)
+	if dir == "" || name == "" {
+		return
+	}
+	if err := browsertest.Screenshot(tab, filepath.Join(dir, name+".png"), true); err != nil {
+		t.Error(err)
+	}
+}
+
+// passwordLogin signs username in through /dang-nhap and checks where the
+// browser lands.
+func (s bsuite) passwordLogin(t *testing.T, tab context.Context, username, lands string) {
+	t.Helper()
+	s.open(t, tab, "/dang-nhap", 200)
+	fill(t, tab, map[string]string{"#username": username, "#password": demoPassword})
+	submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 200)
+	if got := currentPath(t, tab); got != lands {
+		t.Fatalf("%s signed in and landed on %s, want %s", username, got, lands)
+	}
+}
+
+// TestBrowserLogin signs in through the real pages: an official with the
+// password form, a citizen through the demo identity provider, each with and
+// without JavaScript.
+func TestBrowserLogin(t *testing.T) {
+	t.Parallel()
+	s := newBrowserSuite(t)
+	for _, js := range []struct {
+		name string
+		opts []browsertest.TabOption
+	}{{"JS", nil}, {"NoJS", []browsertest.TabOption{browsertest.NoJS()}}} {
+		t.Run("OfficialPassword/"+js.name, func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t, js.opts...)
+			s.passwordLogin(t, tab, "motcua", "/quan-tri")
+			contains(t, tab, "main h1", "Quản trị")
+			contains(t, tab, "main", "Lê Thu Trang")
+			contains(t, tab, "header.site", "Lê Thu Trang", "Đăng xuất")
+			if !hasCookie(t, tab, "egov_session") {
+				t.Fatal("signed in without a session cookie")
+			}
+
+			submit(t, tab, `header.site form[action="/dang-xuat"] button`, 200)
+			if got := currentPath(t, tab); got != "/" {
+				t.Errorf("signed out and landed on %s, want /", got)
+			}
+			header := text(t, tab, "header.site")
+			if strings.Contains(header, "Lê Thu Trang") || !strings.Contains(header, "Đăng nhập") {
+				t.Errorf("still signed in after signing out; the header reads:\n%s", header)
+			}
+			if hasCookie(t, tab, "egov_session") {
+				t.Error("the session cookie outlives signing out")
+			}
+			s.open(t, tab, "/quan-tri", 200) // the login page, as a signed-out visitor
+			if got := currentPath(t, tab); !strings.HasPrefix(got, "/dang-nhap") {
+				t.Errorf("/quan-tri after signing out shows %s, want the login page", got)
+			}
+		})
+
+		t.Run("CitizenIdentityProvider/"+js.name, func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t, js.opts...)
+			s.open(t, tab, "/dang-nhap", 200)
+			const link = `main a[href^="/dang-nhap/dinh-danh"]`
+			contains(t, tab, link, "Đăng nhập bằng tài khoản định danh điện tử")
+			submit(t, tab, link, 200)
+			if got := currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
+				t.Fatalf("the identity link led to %s, want the demo provider /demo-idp/...", got)
+			}
+			contains(t, tab, "main", "Cổng định danh điện tử (mô phỏng)")
+			fill(t, tab, map[string]string{"#username": "congdan", "#password": demoPassword})
+			submit(t, tab, `button[value=login]`, 200)
+			if got := currentPath(t, tab); strings.HasPrefix(got, "/demo-idp/") || strings.HasPrefix(got, "/dang-nhap") {
+				t.Fatalf("after the demo provider the browser is on %s, want a signed-in egov page", got)
+			}
+			contains(t, tab, "header.site", "Nguyễn Văn An", "Đăng xuất")
+
+			s.open(t, tab, "/tai-khoan", 200)
+			contains(t, tab, "main", "020085001234", "Nguyễn Văn An")
+		})
+	}
+}
+
+func hasCookie(t *testing.T, tab context.Context, name string) bool {
+	t.Helper()
+	cs, err := browsertest.Cookies(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Name == name && c.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// withLang adds lang=en to path's query.
+func withLang(path, lang string) string {
+	if lang == "vi" {
+		return path // Vietnamese is what the tab's browser asks for
+	}
+	if strings.Contains(path, "?") {
+		return path + "&lang=" + lang
+	}
+	return path + "?lang=" + lang
+}
+
+// TestBrowserPages checks every public page in Vietnamese and English with
+// axe-core and for its weight, the back office as an administrator, and the
+// public pages at a phone's width; with EGOV_SCREENSHOTS it saves screenshots.
+func TestBrowserPages(t *testing.T) {
+	t.Parallel()
+	s := newBrowserSuite(t)
+
+	public := []struct {
+		name, path string
+		status     int
+		shot       string // screenshot name, Vietnamese only
+	}{
+		{"Home", "/", 200, "home"},
+		{"Calendar", "/lich-lam-viec", 200, ""},
+		{"CalendarResult", "/lich-lam-viec?year=2026&start=2026-02-13T16:30&days=5", 200, "calendar"},
+		{"CalendarError", "/lich-lam-viec?start=bad&days=5", 400, ""},
+		{"Login", "/dang-nhap", 200, "login"},
+		{"NotFound", "/khong-co", 404, ""},
+	}
+	for _, lang := range []string{"vi", "en"} {
+		for _, p := range public {
+			t.Run("Public/"+lang+"/"+p.name, func(t *testing.T) {
+				t.Parallel()
+				tab := s.tab(t)
+				path := withLang(p.path, lang)
+				// Weight loads the page, as a first visit; the checks then
+				// run on that page.
+				w, err := browsertest.Weight(tab, s.srv.URL+path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w.Total > maxPublicPage {
+					t.Errorf("%s is over %d KB: %s", path, maxPublicPage>>10, w)
+				}
+				if got := text(t, tab, "html"); got == "" {
+					t.Fatalf("%s shows nothing", path)
+				}
+				if h, err := browsertest.Text(tab, "main h1"); err != nil || h == "" {
+					t.Errorf("%s has no h1 in main (%v)", path, err)
+				}
+				accessible(t, tab)
+				if lang == "vi" {
+					screenshot(t, tab, p.shot)
+				}
+			})
+		}
+
+		t.Run("Public/"+lang+"/LoginError", func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t)
+			s.open(t, tab, withLang("/dang-nhap", lang), 200)
+			// A user that does not exist: a wrong password for a real one
+			// would count towards its lockout in the other tests.
+			fill(t, tab, map[string]string{"#username": "khong.ton.tai", "#password": "sai-mat-khau"})
+			submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 401)
+			contains(t, tab, ".error-summary", map[string]string{"vi": "Tên đăng nhập", "en": "sername"}[lang])
+			accessible(t, tab)
+		})
+
+		t.Run("Public/"+lang+"/DemoIdentityProvider", func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t)
+			s.open(t, tab, "/dang-nhap/dinh-danh", 200)
+			if lang == "en" {
+				submit(t, tab, `header nav a[hreflang=en]`, 200)
+			}
+			if got := currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
+				t.Fatalf("the identity login is on %s, want /demo-idp/...", got)
+			}
+			accessible(t, tab)
+			if lang == "vi" {
+				screenshot(t, tab, "demo-idp")
+			}
+			// The provider's page after a wrong password.
+			fill(t, tab, map[string]string{"#username": "congdan", "#password": "sai-mat-khau"})
+			submit(t, tab, `button[value=login]`, 401)
+			contains(t, tab, "main [role=alert]", map[string]string{"vi": "không đúng", "en": "incorrect"}[lang])
+			accessible(t, tab)
+		})
+
+		t.Run("BackOffice/"+lang, func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t)
+			s.passwordLogin(t, tab, "admin", "/quan-tri")
+			for _, p := range []struct{ path, shot string }{
+				{"/quan-tri", "admin"},
+				{"/quan-tri/co-quan", "agencies"},
+				{"/quan-tri/co-quan/3", ""},
+				{"/quan-tri/nguoi-dung", ""},
+				{"/quan-tri/nguoi-dung/moi", ""},
+				{"/quan-tri/lich", "calendar-admin"},
+				{"/quan-tri/nhat-ky", ""},
+				{"/tai-khoan", ""},
+			} {
+				s.open(t, tab, withLang(p.path, lang), 200)
+				accessible(t, tab)
+				if lang == "vi" {
+					screenshot(t, tab, p.shot)
+				}
+			}
+		})
+	}
+
+	// At a phone's width every public page reflows to fit, without sideways
+	// scrolling; the home page is also a screenshot.
+	t.Run("Phone", func(t *testing.T) {
+		t.Parallel()
+		tab := s.tab(t, browsertest.Viewport(phoneWidth, phoneHeight))
+		for _, p := range public {
+			s.open(t, tab, p.path, p.status)
+			fitsWidth(t, tab)
+			if p.path == "/" {
+				screenshot(t, tab, "home-phone")
+			}
+		}
+		s.open(t, tab, "/?lang=en", 200)
+		fitsWidth(t, tab)
+		s.passwordLogin(t, tab, "admin", "/quan-tri")
+		for _, path := range []string{"/quan-tri", "/quan-tri/co-quan", "/quan-tri/lich"} {
+			s.open(t, tab, path, 200)
+			fitsWidth(t, tab)
+		}
+	})
+}
