@@ -32,8 +32,14 @@ func TestTwoReplicas(t *testing.T) {
 	var a, b *server
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); a = start(t, serverOpts{postgresURL: pg, natsURL: natsURL, dataDir: dir, sealEvery: time.Second, instance: "replica-a"}) }()
-	go func() { defer wg.Done(); b = start(t, serverOpts{postgresURL: pg, natsURL: natsURL, dataDir: dir, sealEvery: time.Second, instance: "replica-b"}) }()
+	go func() {
+		defer wg.Done()
+		a = start(t, serverOpts{postgresURL: pg, natsURL: natsURL, dataDir: dir, sealEvery: time.Second, instance: "replica-a"})
+	}()
+	go func() {
+		defer wg.Done()
+		b = start(t, serverOpts{postgresURL: pg, natsURL: natsURL, dataDir: dir, sealEvery: time.Second, instance: "replica-b"})
+	}()
 	wg.Wait()
 	if t.Failed() {
 		return

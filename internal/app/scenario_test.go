@@ -182,7 +182,7 @@ func TestAPI(t *testing.T) {
 			{name: "DuplicateUsername", as: "api:admin", method: "POST", path: "/api/v1/users",
 				body: `{"username":"congdan","kind":"citizen","full_name":"Trùng tên"}`, status: 409, want: []string{"user.username_taken"}},
 			{name: "CreateCommuneAdmin", as: "api:admin", method: "POST", path: "/api/v1/users",
-				body: `{"username":"quantri.xa","kind":"official","full_name":"Quản trị phường","password":"` + demoPassword + `","roles":[{"role":"agency_admin","agency_id":` + communeID(t, s) + `}]}`,
+				body:   `{"username":"quantri.xa","kind":"official","full_name":"Quản trị phường","password":"` + demoPassword + `","roles":[{"role":"agency_admin","agency_id":` + communeID(t, s) + `}]}`,
 				status: 201, want: []string{`"role":"agency_admin"`}},
 			{name: "CommuneAdminCannotEditDepartment", as: "api:quantri.xa", method: "PUT", path: "/api/v1/agencies/3",
 				body: `{"kind":"department","name":"Sở Tư pháp bị sửa","parent_id":1}`, status: 403},
