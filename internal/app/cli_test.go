@@ -1,0 +1,127 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"egov/internal/app"
+	"egov/internal/platform/sqldb"
+)
+
+func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := app.Main(context.Background(), args, envOf(env), strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"EGOV_DATA_DIR": dir, "EGOV_DEMO_PASSWORD": demoPassword}
+
+	t.Run("Version", func(t *testing.T) {
+		code, out, _ := runCLI(t, env, "", "version")
+		if code != 0 || !strings.HasPrefix(out, "egov ") {
+			t.Fatalf("%d %q", code, out)
+		}
+	})
+	t.Run("HelpListsEveryVariable", func(t *testing.T) {
+		code, out, _ := runCLI(t, env, "", "help")
+		if code != 0 || !strings.Contains(out, "EGOV_DATABASE_URL") || !strings.Contains(out, "audit verify") {
+			t.Fatalf("%d %q", code, out)
+		}
+	})
+	t.Run("UnknownCommand", func(t *testing.T) {
+		if code, _, errs := runCLI(t, env, "", "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+			t.Fatalf("%d %q", code, errs)
+		}
+	})
+	t.Run("BadConfiguration", func(t *testing.T) {
+		code, _, errs := runCLI(t, map[string]string{"EGOV_DATA_DIR": dir, "EGOV_SQLITE_SYNC": "OFF"}, "", "migrate")
+		if code != 2 || !strings.Contains(errs, "EGOV_SQLITE_SYNC") {
+			t.Fatalf("%d %q", code, errs)
+		}
+	})
+	t.Run("Migrate", func(t *testing.T) {
+		code, out, errs := runCLI(t, env, "", "migrate")
+		if code != 0 || !strings.Contains(out, "schema at version 3") {
+			t.Fatalf("%d %q %q", code, out, errs)
+		}
+	})
+	t.Run("SeedDemoOnce", func(t *testing.T) {
+		code, out, _ := runCLI(t, env, "", "seed", "demo")
+		if code != 0 || !strings.Contains(out, "motcua.xa") {
+			t.Fatalf("%d %q", code, out)
+		}
+		code, out, _ = runCLI(t, env, "", "seed", "demo")
+		if code != 0 || !strings.Contains(out, "already exists") {
+			t.Fatalf("second seed: %d %q", code, out)
+		}
+	})
+	t.Run("UserCreate", func(t *testing.T) {
+		code, out, errs := runCLI(t, env, "mat-khau-quan-tri-so\n", "user", "create", "qt.tuphap", "--name", "Quản trị Sở Tư pháp",
+			"--role", "agency_admin@000.00.03.H37")
+		if code != 0 || !strings.Contains(out, "created user qt.tuphap") {
+			t.Fatalf("%d %q %q", code, out, errs)
+		}
+		code, _, errs = runCLI(t, env, "mat-khau-quan-tri-so\n", "user", "create", "qt.tuphap", "--name", "X")
+		if code != 1 || !strings.Contains(errs, "already taken") {
+			t.Fatalf("duplicate: %d %q", code, errs)
+		}
+		code, _, errs = runCLI(t, env, "ngan\n", "user", "create", "qt.khac", "--name", "X", "--role", "system_admin")
+		if code != 1 || !strings.Contains(errs, "at least 10 characters") {
+			t.Fatalf("short password: %d %q", code, errs)
+		}
+		code, _, errs = runCLI(t, env, "mat-khau-quan-tri-so\n", "user", "create", "qt.khac2", "--name", "X", "--role", "leader@999.99.99.Z99")
+		if code != 1 || !strings.Contains(errs, "Agency not found") {
+			t.Fatalf("unknown agency: %d %q", code, errs)
+		}
+	})
+	t.Run("ResetPassword", func(t *testing.T) {
+		code, out, errs := runCLI(t, env, "mat-khau-moi-cua-toi\n", "user", "reset-password", "congdan")
+		if code != 0 || !strings.Contains(out, "reset") {
+			t.Fatalf("%d %q %q", code, out, errs)
+		}
+	})
+	t.Run("AuditVerifyFindsTampering", func(t *testing.T) {
+		if code, out, _ := runCLI(t, env, "", "audit", "verify"); code != 0 || !strings.Contains(out, "intact") {
+			t.Fatalf("%d %q", code, out)
+		}
+		db, err := sqldb.Open(context.Background(), sqldb.Options{Path: filepath.Join(dir, "egov.db")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET actor = 'someone-else' WHERE id = 3`} {
+			if _, err := db.W.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		code, out, _ := runCLI(t, env, "", "audit", "verify")
+		if code != 1 || !strings.Contains(out, "PROBLEM") || !strings.Contains(out, "changed") {
+			t.Fatalf("tampered log: %d %q", code, out)
+		}
+	})
+	t.Run("RefusesNewerSchema", func(t *testing.T) {
+		db, err := sqldb.Open(context.Background(), sqldb.Options{Path: filepath.Join(dir, "egov.db")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.W.Exec(`INSERT INTO schema_migrations(version_id, is_applied) VALUES (9999, TRUE)`); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		code, _, errs := runCLI(t, env, "", "migrate")
+		if code != 1 || !strings.Contains(errs, "newer") {
+			t.Fatalf("%d %q", code, errs)
+		}
+		code, _, errs = runCLI(t, env, "", "serve")
+		if code != 1 || !strings.Contains(errs, "newer") {
+			t.Fatalf("serve on a newer schema: %d %q", code, errs)
+		}
+	})
+}
