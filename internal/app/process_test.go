@@ -66,7 +66,11 @@ type syncWriter struct {
 	w  *bytes.Buffer
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.w.Write(p) }
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
 
 func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	t.Parallel()
