@@ -29,6 +29,8 @@ Usage:
   egov user create USERNAME --name NAME [--kind official|citizen|business]
                    [--role ROLE[@AGENCY_CODE]]...   (password read from standard input)
   egov user reset-password USERNAME (password read from standard input)
+  egov agency import FILE.csv       import agency codes and names (see egov agency export)
+  egov agency export                write every agency as CSV to standard output
   egov audit verify                 check the audit log's hash chains and seals
   egov version                      print the version
   egov help                         this text
@@ -95,6 +97,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		})
 	case "user":
 		return userCmd(ctx, cfg, log, args, stdin, stdout, stderr)
+	case "agency":
+		return agencyCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":
 		if len(args) != 1 || args[0] != "verify" {
 			fmt.Fprintln(stderr, "usage: egov audit verify")
@@ -277,4 +281,32 @@ func versionString() string {
 		v += " " + bi.GoVersion
 	}
 	return v
+}
+
+func agencyCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 1 && args[0] == "export":
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error { return c.Identity.ExportAgencies(ctx, stdout) })
+	case len(args) == 2 && args[0] == "import":
+		f, err := os.Open(args[1])
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		defer f.Close()
+		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+			res, err := c.Identity.ImportAgencies(actx, f)
+			for _, e := range res.Errors {
+				fmt.Fprintf(stderr, "line %d: %s\n", e.Line, e.Reason)
+			}
+			if err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "%d created, %d updated, %d unchanged\n", res.Created, res.Updated, res.Unchanged)
+			return nil
+		})
+	}
+	fmt.Fprintln(stderr, "usage: egov agency import FILE.csv | egov agency export")
+	return 2
 }

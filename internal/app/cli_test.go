@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,4 +125,36 @@ func TestCommandLine(t *testing.T) {
 			t.Fatalf("serve on a newer schema: %d %q", code, errs)
 		}
 	})
+}
+
+func TestAgencyImportExportCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"EGOV_DATA_DIR": dir, "EGOV_DEMO_PASSWORD": demoPassword}
+	if code, _, errs := runCLI(t, env, "", "seed", "demo"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, _ := runCLI(t, env, "", "agency", "export")
+	if code != 0 || !strings.HasPrefix(out, "match,code,name") || strings.Count(out, "\n") != 373 {
+		t.Fatalf("export: %d lines %d", code, strings.Count(out, "\n"))
+	}
+	file := filepath.Join(dir, "codes.csv")
+	if err := os.WriteFile(file, []byte("match,code,name\n000.00.03.H37,000.00.03.H20,Sở Tư pháp tỉnh Lạng Sơn\n000.00.04.H37,sai-ma,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, env, "", "agency", "import", file)
+	if code != 1 || !strings.Contains(errs, "line 3") {
+		t.Fatalf("bad file: %d %q", code, errs)
+	}
+	if err := os.WriteFile(file, []byte("match,code,name\n000.00.03.H37,000.00.03.H20,Sở Tư pháp tỉnh Lạng Sơn\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, env, "", "agency", "import", file)
+	if code != 0 || !strings.Contains(out, "1 updated") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	_, out, _ = runCLI(t, env, "", "agency", "export")
+	if !strings.Contains(out, "000.00.03.H20,000.00.03.H20,Sở Tư pháp tỉnh Lạng Sơn") {
+		t.Fatal("the new code is not exported")
+	}
 }

@@ -197,50 +197,55 @@ func (s *Service) UpdateAgency(ctx context.Context, id int64, in AgencyInput) (A
 		if err != nil {
 			return err
 		}
-		if in.ParentID != old.ParentID && in.ParentID != 0 {
-			anc, err := ancestors(ctx, tx, in.ParentID)
-			if err != nil {
-				return err
-			}
-			if len(anc) == 0 {
-				return apperr.Validation(errParentCycle)
-			}
-			for _, x := range anc {
-				if x == id {
-					return apperr.Validation(errParentCycle)
-				}
-			}
-		}
-		now := s.nowUTC()
-		_, err = tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $2, kind = $3, code = $4, name = $5, name_en = $6,
-			admin_unit_code = $7, receives_dossiers = $8, updated_at = $9 WHERE id = $1`,
-			id, nullID(in.ParentID), in.Kind, nullStr(in.Code), in.Name, in.NameEn, nullStr(in.AdminUnitCode),
-			in.ReceivesDossiers, now)
-		if sqldb.IsUniqueViolation(err) {
-			return ErrCodeTaken
-		}
-		if err != nil {
-			return err
-		}
-		if in.Code != old.Code {
-			if _, err := tx.ExecContext(ctx, `UPDATE agency_codes SET valid_to = $2 WHERE agency_id = $1 AND valid_to IS NULL`, id, now); err != nil {
-				return err
-			}
-			if in.Code != "" {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO agency_codes(agency_id, code, valid_from) VALUES ($1, $2, $3)`, id, in.Code, now); err != nil {
-					return err
-				}
-			}
-		}
-		if err := s.audit.Record(ctx, tx, "agency.update", "agency", fmt.Sprint(id), map[string]any{
-			"before": map[string]any{"code": old.Code, "name": old.Name, "parent_id": old.ParentID, "kind": old.Kind},
-			"after":  map[string]any{"code": in.Code, "name": in.Name, "parent_id": in.ParentID, "kind": in.Kind}}); err != nil {
+		if err := s.updateAgencyTx(ctx, tx, id, old, in); err != nil {
 			return err
 		}
 		a, err = getAgency(ctx, tx, id)
 		return err
 	})
 	return a, err
+}
+
+// updateAgencyTx writes in over old inside tx, with code history and audit.
+func (s *Service) updateAgencyTx(ctx context.Context, tx *sql.Tx, id int64, old Agency, in AgencyInput) error {
+	if in.ParentID != old.ParentID && in.ParentID != 0 {
+		anc, err := ancestors(ctx, tx, in.ParentID)
+		if err != nil {
+			return err
+		}
+		if len(anc) == 0 {
+			return apperr.Validation(errParentCycle)
+		}
+		for _, x := range anc {
+			if x == id {
+				return apperr.Validation(errParentCycle)
+			}
+		}
+	}
+	now := s.nowUTC()
+	_, err := tx.ExecContext(ctx, `UPDATE agencies SET parent_id = $2, kind = $3, code = $4, name = $5, name_en = $6,
+		admin_unit_code = $7, receives_dossiers = $8, updated_at = $9 WHERE id = $1`,
+		id, nullID(in.ParentID), in.Kind, nullStr(in.Code), in.Name, in.NameEn, nullStr(in.AdminUnitCode),
+		in.ReceivesDossiers, now)
+	if sqldb.IsUniqueViolation(err) {
+		return ErrCodeTaken
+	}
+	if err != nil {
+		return err
+	}
+	if in.Code != old.Code {
+		if _, err := tx.ExecContext(ctx, `UPDATE agency_codes SET valid_to = $2 WHERE agency_id = $1 AND valid_to IS NULL`, id, now); err != nil {
+			return err
+		}
+		if in.Code != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO agency_codes(agency_id, code, valid_from) VALUES ($1, $2, $3)`, id, in.Code, now); err != nil {
+				return err
+			}
+		}
+	}
+	return s.audit.Record(ctx, tx, "agency.update", "agency", fmt.Sprint(id), map[string]any{
+		"before": map[string]any{"code": old.Code, "name": old.Name, "parent_id": old.ParentID, "kind": old.Kind},
+		"after":  map[string]any{"code": in.Code, "name": in.Name, "parent_id": in.ParentID, "kind": in.Kind}})
 }
 
 // MergeAgency closes agency from into agency into: from becomes inactive,

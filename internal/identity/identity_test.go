@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -377,6 +378,60 @@ func TestTOTP(t *testing.T) {
 			}
 			res, err := login(identity.SessionWeb, "")
 			if err != nil || res.Stage != identity.StageEnrol {
+				t.Fatalf("%+v %v", res, err)
+			}
+		})
+	})
+}
+
+func TestAgencyImport(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db, false)
+		root := mustAgency(t, f, identity.AgencyInput{Kind: identity.KindCommittee, Code: "000.00.00.H37", Name: "UBND tỉnh"})
+		a := mustAgency(t, f, identity.AgencyInput{ParentID: root.ID, Kind: identity.KindDepartment, Code: "000.00.01.H37", Name: "Sở A"})
+		b := mustAgency(t, f, identity.AgencyInput{ParentID: root.ID, Kind: identity.KindDepartment, Code: "000.00.02.H37", Name: "Sở B"})
+
+		t.Run("RejectsWholeFileAndListsEveryBadRow", func(t *testing.T) {
+			res, err := f.svc.ImportAgencies(ctx, strings.NewReader("match,code,name,kind,parent\n"+
+				"000.00.01.H37,37-01,,,\n"+ // bad code
+				"999.99.99.Z99,,,,\n"+ // unknown match
+				",000.00.09.H37,Sở mới,department,000.00.00.H37\n"+ // fine
+				",,Không tên loại,ministry,\n")) // bad kind
+			wantKey(t, err, "agency.import_rejected")
+			if len(res.Errors) != 3 || res.Errors[0].Line != 2 || res.Errors[1].Line != 3 || res.Errors[2].Line != 5 {
+				t.Fatalf("errors %+v", res.Errors)
+			}
+			if _, err := f.svc.AgencyByCode(ctx, "000.00.09.H37"); err == nil {
+				t.Fatal("a rejected file changed something")
+			}
+		})
+		file := "\ufeffmatch,code,name,name_en,kind,parent,admin_unit_code,receives_dossiers\n" +
+			"000.00.01.H37,000.00.02.H37,,,,,,\n" + // swap codes of A and B
+			"000.00.02.H37,000.00.01.H37,Sở B (đổi tên),,,,,yes\n" +
+			",000.01.01.H37,Phòng mới,,unit,000.00.01.H37,,\n"
+		t.Run("AppliesSwapsAndCreates", func(t *testing.T) {
+			res, err := f.svc.ImportAgencies(ctx, strings.NewReader(file))
+			if err != nil || res.Updated != 2 || res.Created != 1 {
+				t.Fatalf("%+v %v", res, err)
+			}
+			gotA, _ := f.svc.Agency(ctx, a.ID)
+			gotB, _ := f.svc.Agency(ctx, b.ID)
+			if gotA.Code != "000.00.02.H37" || gotB.Code != "000.00.01.H37" || gotB.Name != "Sở B (đổi tên)" || !gotB.ReceivesDossiers {
+				t.Fatalf("after import: %+v %+v", gotA, gotB)
+			}
+			unit, err := f.svc.AgencyByCode(ctx, "000.01.01.H37")
+			if err != nil || unit.ParentID != a.ID { // references use the codes as they were before the file
+				t.Fatalf("new unit: %+v %v", unit, err)
+			}
+		})
+		t.Run("ExportThenImportChangesNothing", func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := f.svc.ExportAgencies(ctx, &buf); err != nil {
+				t.Fatal(err)
+			}
+			res, err := f.svc.ImportAgencies(ctx, &buf)
+			if err != nil || res.Updated != 0 || res.Created != 0 || res.Unchanged != 4 {
 				t.Fatalf("%+v %v", res, err)
 			}
 		})
