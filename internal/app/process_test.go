@@ -88,7 +88,11 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("did not stop within 10 s of SIGTERM")
 	}
-	if !strings.Contains(c.logs.String(), `"msg":"stopped"`) {
+	logs := c.logs.String()
+	if strings.Contains(logs, demoPassword) {
+		t.Error("a password appears in the logs")
+	}
+	if !strings.Contains(logs, `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the logs:\n%s", c.logs.String())
 	}
 	t.Logf("stopped %v after SIGTERM", time.Since(start).Round(time.Millisecond))
@@ -168,8 +172,7 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged accounts lost after kill -9: %v", len(missing), len(acked), missing)
 	}
 	// And the platform restarts on it, with an intact audit log.
-	c2 := startChild(t, dir)
-	_ = c2
+	startChild(t, dir)
 	var out, errb bytes.Buffer
 	code := app.Main(ctx, []string{"audit", "verify"}, envOf(map[string]string{"EGOV_DATA_DIR": dir}), strings.NewReader(""), &out, &errb)
 	if code != 0 || !strings.Contains(out.String(), "audit log intact") {

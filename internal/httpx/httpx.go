@@ -115,7 +115,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 	for _, o := range o.FormAction {
 		csp += " " + o
 	}
-	inner := session(o, csrf.Handler(h))
+	inner := session(o, csrf.Handler(recordRoute(h)))
 	return recoverer(o.Log, requestID(logRequests(o, headers(csp, o.SecureCookies, limitBody(o.MaxBody, inner)))))
 }
 
@@ -171,21 +171,34 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// routeKey holds the matched route pattern: the mux sets Pattern on the
+// innermost request, which the outer middleware does not see.
+type routeKey struct{}
+
+func recordRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
 func logRequests(o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
+		route := new(string)
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		d := time.Since(start)
-		route := r.Pattern
-		if route == "" {
-			route = "unmatched"
+		if *route == "" {
+			*route = "unmatched"
 		}
 		if o.Metrics != nil {
-			o.Metrics.observe(r.Method, route, sw.status, d)
+			o.Metrics.observe(r.Method, *route, sw.status, d)
 		}
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 			return
@@ -196,7 +209,7 @@ func logRequests(o Options, next http.Handler) http.Handler {
 		}
 		// The query string is not logged: it may carry codes and tokens.
 		o.Log.Info("request", "request_id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
-			"route", route, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
+			"route", *route, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
 			"user_id", uid, "ip", ClientIP(r))
 	})
 }
