@@ -75,6 +75,11 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	c := startChild(t, t.TempDir())
+	// Sign in (and fail once) so the logs would show a leaked secret.
+	s := &server{t: t, URL: c.url}
+	tok := s.token("admin")
+	s.do(http.DefaultClient, "POST", "/api/v1/sessions", `{"username":"admin","password":"sai-`+demoPassword+`"}`, nil)
+	s.do(http.DefaultClient, "GET", "/api/v1/me?token="+tok, "", map[string]string{"Authorization": "Bearer " + tok})
 	start := time.Now()
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -89,8 +94,8 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 		t.Fatal("did not stop within 10 s of SIGTERM")
 	}
 	logs := c.logs.String()
-	if strings.Contains(logs, demoPassword) {
-		t.Error("a password appears in the logs")
+	if strings.Contains(logs, demoPassword) || strings.Contains(logs, tok) {
+		t.Error("a password or a token appears in the logs")
 	}
 	if !strings.Contains(logs, `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the logs:\n%s", c.logs.String())
