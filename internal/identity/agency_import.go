@@ -70,11 +70,17 @@ func (s *Service) ImportAgencies(ctx context.Context, r io.Reader) (ImportResult
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			res.Errors = append(res.Errors, ImportRowError{Line: line, Reason: err.Error()})
-			continue
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				res.Errors = append(res.Errors, ImportRowError{Line: pe.StartLine, Reason: pe.Err.Error()})
+				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
+					continue
+				}
+			}
+			return res, ErrImportRejected
 		}
+		line, _ := cr.FieldPos(0)
 		rows = append(rows, row{line, rec})
 		if len(rows) > 20000 {
 			return res, apperr.Validation(apperr.Field("file", "agency.import_too_many", "Tệp có quá 20.000 dòng.", "The file has more than 20,000 rows."))

@@ -39,7 +39,7 @@ type fixture struct {
 	log   *audit.Log
 }
 
-func setup(t *testing.T, db *sqldb.DB, requireTOTP bool) fixture {
+func setup(t testing.TB, db *sqldb.DB, requireTOTP bool) fixture {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}
 	box, _ := secretbox.New(bytes.Repeat([]byte{1}, 32))
