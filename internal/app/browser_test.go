@@ -8,8 +8,8 @@ package app_test
 // on a phone. With EGOV_SCREENSHOTS=DIR it also saves full-page screenshots
 // for the README.
 //
-// Each top-level test starts one browser and one server (SQLite: the pages do
-// not depend on the engine, and the scenario tests cover PostgreSQL); every
+// The suite starts one browser and one server (SQLite: the pages do not
+// depend on the engine, and the scenario tests cover PostgreSQL); every
 // subtest opens its own tab, which is a private window, so parallel subtests
 // never share a session.
 
@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -77,7 +78,7 @@ func (s bsuite) open(t *testing.T, tab context.Context, path string, want int) {
 }
 
 // submit clicks selector and checks the status of the page it leads to.
-func submit(t *testing.T, tab context.Context, selector string, want int) {
+func (s bsuite) submit(t *testing.T, tab context.Context, selector string, want int) {
 	t.Helper()
 	got, err := browsertest.Submit(tab, selector)
 	if err != nil {
@@ -89,24 +90,40 @@ func submit(t *testing.T, tab context.Context, selector string, want int) {
 	}
 }
 
-func fill(t *testing.T, tab context.Context, fields map[string]string) {
+func (s bsuite) fill(t *testing.T, tab context.Context, fields map[string]string) {
 	t.Helper()
 	if err := browsertest.Fill(tab, fields); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func text(t *testing.T, tab context.Context, selector string) string {
+func (s bsuite) text(t *testing.T, tab context.Context, selector string) string {
 	t.Helper()
-	s, err := browsertest.Text(tab, selector)
+	got, err := browsertest.Text(tab, selector)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	return got
+}
+
+// hasCookie reports whether the browser would send a non-empty cookie name
+// to the current page.
+func (s bsuite) hasCookie(t *testing.T, tab context.Context, name string) bool {
+	t.Helper()
+	cs, err := browsertest.Cookies(tab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Name == name && c.Value != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // currentPath is the path and query of the tab's page.
-func currentPath(t *testing.T, tab context.Context) string {
+func (s bsuite) currentPath(t *testing.T, tab context.Context) string {
 	t.Helper()
 	raw, err := browsertest.URL(tab)
 	if err != nil {
@@ -120,32 +137,54 @@ func currentPath(t *testing.T, tab context.Context) string {
 }
 
 // contains fails t unless the text of selector has every one of want.
-func contains(t *testing.T, tab context.Context, selector string, want ...string) {
+func (s bsuite) contains(t *testing.T, tab context.Context, selector string, want ...string) {
 	t.Helper()
-	got := text(t, tab, selector)
+	got := s.text(t, tab, selector)
 	for _, w := range want {
 		if !strings.Contains(got, w) {
-			t.Errorf("%s at %s lacks %q; it reads:\n%s", selector, currentPath(t, tab), w, got)
+			t.Errorf("%s at %s lacks %q; it reads:\n%s", selector, s.currentPath(t, tab), w, got)
 		}
 	}
 }
 
 // accessible runs axe-core on the tab's page and reports every serious or
 // critical WCAG violation.
-func accessible(t *testing.T, tab context.Context) {
+func (s bsuite) accessible(t *testing.T, tab context.Context) {
 	t.Helper()
 	rep, err := browsertest.Axe(tab)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := rep.Serious(); len(s.Violations) > 0 {
-		t.Error(s.String())
+	if bad := rep.Serious(); len(bad.Violations) > 0 {
+		t.Error(bad.String())
+	}
+}
+
+// light loads url as a first visit and fails t when the page weighs more
+// than maxPublicPage, when a request fails (a resource blocked by the CSP, a
+// missing file) or when the page loads anything from another origin (data:
+// URLs are Chromium's own, such as the date picker's icon).
+func (s bsuite) light(t *testing.T, tab context.Context, url string) {
+	t.Helper()
+	w, err := browsertest.Weight(tab, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Total > maxPublicPage {
+		t.Errorf("over %d KB: %s", maxPublicPage>>10, w)
+	}
+	for _, r := range w.Resources {
+		local := strings.HasPrefix(r.URL, s.srv.URL+"/") || strings.HasPrefix(r.URL, "data:")
+		if r.Failed != "" || !local {
+			t.Errorf("a failed or third-party request: %s", w)
+			break
+		}
 	}
 }
 
 // fitsWidth fails t when the page scrolls sideways: on a phone that hides
 // text and buttons off screen (WCAG 1.4.10 Reflow).
-func fitsWidth(t *testing.T, tab context.Context) {
+func (s bsuite) fitsWidth(t *testing.T, tab context.Context) {
 	t.Helper()
 	const js = `(() => {
 		const vw = document.documentElement.clientWidth;
@@ -164,18 +203,45 @@ func fitsWidth(t *testing.T, tab context.Context) {
 	}
 	if r.Scroll > r.Viewport {
 		t.Errorf("%s scrolls sideways at %d px: %d px wide; too wide:\n%s",
-			currentPath(t, tab), r.Viewport, r.Scroll, strings.Join(r.Wide, "\n"))
+			s.currentPath(t, tab), r.Viewport, r.Scroll, strings.Join(r.Wide, "\n"))
 	}
 }
 
+// focus describes the focused element.
+type focus struct {
+	HTML, ID, Class, Outline string
+	Visible                  bool // entirely inside the viewport
+}
+
+func (s bsuite) focused(t *testing.T, tab context.Context) focus {
+	t.Helper()
+	const js = `(() => {
+		const e = document.activeElement, r = e.getBoundingClientRect();
+		return {html: e.outerHTML.slice(0, 120), id: e.id, class: e.className,
+			outline: getComputedStyle(e).outlineStyle,
+			visible: r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight};
+	})()`
+	f, err := chromedp.Run(tab, chromedp.Evaluate[focus](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // screenshot saves a full-page PNG as DIR/name.png when EGOV_SCREENSHOTS=DIR.
-func screenshot(t *testing.T, tab context.Context, name string) {
+func (s bsuite) screenshot(t *testing.T, tab context.Context, name string) {
+	t.Helper()
+	s.screenshotOf(t, tab, name, true)
+}
+
+// screenshotOf saves the full page or only the viewport.
+func (s bsuite) screenshotOf(t *testing.T, tab context.Context, name string, fullPage bool) {
 	t.Helper()
 	dir := os.Getenv(envScreenshots)
 	if dir == "" || name == "" {
 		return
 	}
-	if err := browsertest.Screenshot(tab, filepath.Join(dir, name+".png"), true); err != nil {
+	if err := browsertest.Screenshot(tab, filepath.Join(dir, name+".png"), fullPage); err != nil {
 		t.Error(err)
 	}
 }
@@ -185,19 +251,26 @@ func screenshot(t *testing.T, tab context.Context, name string) {
 func (s bsuite) passwordLogin(t *testing.T, tab context.Context, username, lands string) {
 	t.Helper()
 	s.open(t, tab, "/dang-nhap", 200)
-	fill(t, tab, map[string]string{"#username": username, "#password": demoPassword})
-	submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 200)
-	if got := currentPath(t, tab); got != lands {
+	s.fill(t, tab, map[string]string{"#username": username, "#password": demoPassword})
+	s.submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 200)
+	if got := s.currentPath(t, tab); got != lands {
 		t.Fatalf("%s signed in and landed on %s, want %s", username, got, lands)
 	}
 }
 
-// TestBrowserLogin signs in through the real pages: an official with the
-// password form, a citizen through the demo identity provider, each with and
-// without JavaScript.
-func TestBrowserLogin(t *testing.T) {
+// TestBrowser is the browser suite. One browser and one server serve every
+// subtest: starting them is most of the suite's fixed cost.
+func TestBrowser(t *testing.T) {
 	t.Parallel()
 	s := newBrowserSuite(t)
+	t.Run("Login", func(t *testing.T) { t.Parallel(); browserLogin(t, s) })
+	t.Run("Pages", func(t *testing.T) { t.Parallel(); browserPages(t, s) })
+}
+
+// browserLogin signs in through the real pages: an official with the
+// password form, a citizen through the demo identity provider, each with and
+// without JavaScript.
+func browserLogin(t *testing.T, s bsuite) {
 	for _, js := range []struct {
 		name string
 		opts []browsertest.TabOption
@@ -206,26 +279,25 @@ func TestBrowserLogin(t *testing.T) {
 			t.Parallel()
 			tab := s.tab(t, js.opts...)
 			s.passwordLogin(t, tab, "motcua", "/quan-tri")
-			contains(t, tab, "main h1", "Quản trị")
-			contains(t, tab, "main", "Lê Thu Trang")
-			contains(t, tab, "header.site", "Lê Thu Trang", "Đăng xuất")
-			if !hasCookie(t, tab, "egov_session") {
+			s.contains(t, tab, "main", "Lê Thu Trang")
+			s.contains(t, tab, "header.site", "Lê Thu Trang", "Đăng xuất")
+			if !s.hasCookie(t, tab, "egov_session") {
 				t.Fatal("signed in without a session cookie")
 			}
 
-			submit(t, tab, `header.site form[action="/dang-xuat"] button`, 200)
-			if got := currentPath(t, tab); got != "/" {
+			s.submit(t, tab, `header.site form[action="/dang-xuat"] button`, 200)
+			if got := s.currentPath(t, tab); got != "/" {
 				t.Errorf("signed out and landed on %s, want /", got)
 			}
-			header := text(t, tab, "header.site")
+			header := s.text(t, tab, "header.site")
 			if strings.Contains(header, "Lê Thu Trang") || !strings.Contains(header, "Đăng nhập") {
 				t.Errorf("still signed in after signing out; the header reads:\n%s", header)
 			}
-			if hasCookie(t, tab, "egov_session") {
+			if s.hasCookie(t, tab, "egov_session") {
 				t.Error("the session cookie outlives signing out")
 			}
 			s.open(t, tab, "/quan-tri", 200) // the login page, as a signed-out visitor
-			if got := currentPath(t, tab); !strings.HasPrefix(got, "/dang-nhap") {
+			if got := s.currentPath(t, tab); !strings.HasPrefix(got, "/dang-nhap") {
 				t.Errorf("/quan-tri after signing out shows %s, want the login page", got)
 			}
 		})
@@ -235,41 +307,27 @@ func TestBrowserLogin(t *testing.T) {
 			tab := s.tab(t, js.opts...)
 			s.open(t, tab, "/dang-nhap", 200)
 			const link = `main a[href^="/dang-nhap/dinh-danh"]`
-			contains(t, tab, link, "Đăng nhập bằng tài khoản định danh điện tử")
-			submit(t, tab, link, 200)
-			if got := currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
+			s.contains(t, tab, link, "Đăng nhập bằng tài khoản định danh điện tử")
+			s.submit(t, tab, link, 200)
+			if got := s.currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
 				t.Fatalf("the identity link led to %s, want the demo provider /demo-idp/...", got)
 			}
-			contains(t, tab, "main", "Cổng định danh điện tử (mô phỏng)")
-			fill(t, tab, map[string]string{"#username": "congdan", "#password": demoPassword})
-			submit(t, tab, `button[value=login]`, 200)
-			if got := currentPath(t, tab); strings.HasPrefix(got, "/demo-idp/") || strings.HasPrefix(got, "/dang-nhap") {
+			s.contains(t, tab, "main", "Cổng định danh điện tử (mô phỏng)")
+			s.fill(t, tab, map[string]string{"#username": "congdan", "#password": demoPassword})
+			s.submit(t, tab, `button[value=login]`, 200)
+			if got := s.currentPath(t, tab); strings.HasPrefix(got, "/demo-idp/") || strings.HasPrefix(got, "/dang-nhap") {
 				t.Fatalf("after the demo provider the browser is on %s, want a signed-in egov page", got)
 			}
-			contains(t, tab, "header.site", "Nguyễn Văn An", "Đăng xuất")
+			s.contains(t, tab, "header.site", "Nguyễn Văn An", "Đăng xuất")
 
 			s.open(t, tab, "/tai-khoan", 200)
-			contains(t, tab, "main", "020085001234", "Nguyễn Văn An")
+			s.contains(t, tab, "main", "020085001234", "Nguyễn Văn An")
 		})
 	}
 }
 
-func hasCookie(t *testing.T, tab context.Context, name string) bool {
-	t.Helper()
-	cs, err := browsertest.Cookies(tab)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cs {
-		if c.Name == name && c.Value != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// withLang adds lang=en to path's query.
-func withLang(path, lang string) string {
+// langPath adds lang=en to path's query.
+func langPath(path, lang string) string {
 	if lang == "vi" {
 		return path // Vietnamese is what the tab's browser asks for
 	}
@@ -279,13 +337,28 @@ func withLang(path, lang string) string {
 	return path + "?lang=" + lang
 }
 
-// TestBrowserPages checks every public page in Vietnamese and English with
-// axe-core and for its weight, the back office as an administrator, and the
-// public pages at a phone's width; with EGOV_SCREENSHOTS it saves screenshots.
-func TestBrowserPages(t *testing.T) {
-	t.Parallel()
-	s := newBrowserSuite(t)
+// backOffice are the pages an administrator visits, with the names of their
+// screenshots.
+var backOffice = []struct {
+	path, shot string
+	top        bool // screenshot the first screen only: the page is very long
+}{
+	{"/quan-tri", "admin", false},
+	{"/quan-tri/co-quan", "agencies", true}, // 370 agencies: 15,000 px, 2.8 MB in full
+	{"/quan-tri/co-quan/3", "", false},
+	{"/quan-tri/co-quan/nhap", "", false},
+	{"/quan-tri/nguoi-dung", "", false},
+	{"/quan-tri/nguoi-dung/moi", "", false},
+	{"/quan-tri/lich", "calendar-admin", false},
+	{"/quan-tri/nhat-ky", "", false},
+	{"/tai-khoan", "", false},
+	{"/tai-khoan/xac-thuc-hai-lop", "", false},
+}
 
+// browserPages checks every public page in Vietnamese and English with
+// axe-core and for its weight, the back office as an administrator, and all
+// of them at a phone's width; with EGOV_SCREENSHOTS it saves screenshots.
+func browserPages(t *testing.T, s bsuite) {
 	public := []struct {
 		name, path string
 		status     int
@@ -303,25 +376,16 @@ func TestBrowserPages(t *testing.T) {
 			t.Run("Public/"+lang+"/"+p.name, func(t *testing.T) {
 				t.Parallel()
 				tab := s.tab(t)
-				path := withLang(p.path, lang)
+				path := langPath(p.path, lang)
 				// Weight loads the page, as a first visit; the checks then
 				// run on that page.
-				w, err := browsertest.Weight(tab, s.srv.URL+path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if w.Total > maxPublicPage {
-					t.Errorf("%s is over %d KB: %s", path, maxPublicPage>>10, w)
-				}
-				if got := text(t, tab, "html"); got == "" {
-					t.Fatalf("%s shows nothing", path)
-				}
+				s.light(t, tab, s.srv.URL+path)
 				if h, err := browsertest.Text(tab, "main h1"); err != nil || h == "" {
 					t.Errorf("%s has no h1 in main (%v)", path, err)
 				}
-				accessible(t, tab)
+				s.accessible(t, tab)
 				if lang == "vi" {
-					screenshot(t, tab, p.shot)
+					s.screenshot(t, tab, p.shot)
 				}
 			})
 		}
@@ -329,13 +393,13 @@ func TestBrowserPages(t *testing.T) {
 		t.Run("Public/"+lang+"/LoginError", func(t *testing.T) {
 			t.Parallel()
 			tab := s.tab(t)
-			s.open(t, tab, withLang("/dang-nhap", lang), 200)
+			s.open(t, tab, langPath("/dang-nhap", lang), 200)
 			// A user that does not exist: a wrong password for a real one
 			// would count towards its lockout in the other tests.
-			fill(t, tab, map[string]string{"#username": "khong.ton.tai", "#password": "sai-mat-khau"})
-			submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 401)
-			contains(t, tab, ".error-summary", map[string]string{"vi": "Tên đăng nhập", "en": "sername"}[lang])
-			accessible(t, tab)
+			s.fill(t, tab, map[string]string{"#username": "khong.ton.tai", "#password": "sai-mat-khau"})
+			s.submit(t, tab, `main form[action="/dang-nhap"] button[type=submit]`, 401)
+			s.contains(t, tab, ".error-summary", map[string]string{"vi": "Tên đăng nhập hoặc mật khẩu không đúng", "en": "Wrong username or password"}[lang])
+			s.accessible(t, tab)
 		})
 
 		t.Run("Public/"+lang+"/DemoIdentityProvider", func(t *testing.T) {
@@ -343,63 +407,85 @@ func TestBrowserPages(t *testing.T) {
 			tab := s.tab(t)
 			s.open(t, tab, "/dang-nhap/dinh-danh", 200)
 			if lang == "en" {
-				submit(t, tab, `header nav a[hreflang=en]`, 200)
+				s.submit(t, tab, `header nav a[hreflang=en]`, 200)
 			}
-			if got := currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
+			if got := s.currentPath(t, tab); !strings.HasPrefix(got, "/demo-idp/") {
 				t.Fatalf("the identity login is on %s, want /demo-idp/...", got)
 			}
-			accessible(t, tab)
+			u, err := browsertest.URL(tab)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.light(t, tab, u) // reloads the provider's page, which GET allows
+			s.accessible(t, tab)
 			if lang == "vi" {
-				screenshot(t, tab, "demo-idp")
+				s.screenshot(t, tab, "demo-idp")
 			}
 			// The provider's page after a wrong password.
-			fill(t, tab, map[string]string{"#username": "congdan", "#password": "sai-mat-khau"})
-			submit(t, tab, `button[value=login]`, 401)
-			contains(t, tab, "main [role=alert]", map[string]string{"vi": "không đúng", "en": "incorrect"}[lang])
-			accessible(t, tab)
+			s.fill(t, tab, map[string]string{"#username": "congdan", "#password": "sai-mat-khau"})
+			s.submit(t, tab, `button[value=login]`, 200)
+			s.contains(t, tab, "main [role=alert]", map[string]string{"vi": "không đúng", "en": "Incorrect"}[lang])
+			s.accessible(t, tab)
 		})
 
 		t.Run("BackOffice/"+lang, func(t *testing.T) {
 			t.Parallel()
 			tab := s.tab(t)
 			s.passwordLogin(t, tab, "admin", "/quan-tri")
-			for _, p := range []struct{ path, shot string }{
-				{"/quan-tri", "admin"},
-				{"/quan-tri/co-quan", "agencies"},
-				{"/quan-tri/co-quan/3", ""},
-				{"/quan-tri/nguoi-dung", ""},
-				{"/quan-tri/nguoi-dung/moi", ""},
-				{"/quan-tri/lich", "calendar-admin"},
-				{"/quan-tri/nhat-ky", ""},
-				{"/tai-khoan", ""},
-			} {
-				s.open(t, tab, withLang(p.path, lang), 200)
-				accessible(t, tab)
+			for _, p := range backOffice {
+				s.open(t, tab, langPath(p.path, lang), 200)
+				s.accessible(t, tab)
 				if lang == "vi" {
-					screenshot(t, tab, p.shot)
+					s.screenshotOf(t, tab, p.shot, !p.top)
 				}
 			}
 		})
 	}
 
-	// At a phone's width every public page reflows to fit, without sideways
-	// scrolling; the home page is also a screenshot.
-	t.Run("Phone", func(t *testing.T) {
+	// A keyboard user skips the header: the first Tab shows the skip link,
+	// Enter moves the focus to the main content. Without JavaScript.
+	t.Run("Public/vi/Keyboard", func(t *testing.T) {
 		t.Parallel()
-		tab := s.tab(t, browsertest.Viewport(phoneWidth, phoneHeight))
-		for _, p := range public {
-			s.open(t, tab, p.path, p.status)
-			fitsWidth(t, tab)
-			if p.path == "/" {
-				screenshot(t, tab, "home-phone")
-			}
+		tab := s.tab(t, browsertest.NoJS())
+		s.open(t, tab, "/", 200)
+		if err := chromedp.Do(tab, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
 		}
-		s.open(t, tab, "/?lang=en", 200)
-		fitsWidth(t, tab)
-		s.passwordLogin(t, tab, "admin", "/quan-tri")
-		for _, path := range []string{"/quan-tri", "/quan-tri/co-quan", "/quan-tri/lich"} {
-			s.open(t, tab, path, 200)
-			fitsWidth(t, tab)
+		f := s.focused(t, tab)
+		if f.Class != "skip" || !f.Visible || f.Outline == "none" {
+			t.Fatalf("the first Tab focuses %+v, want the visible skip link with a focus outline", f)
+		}
+		if err := chromedp.Do(tab, chromedp.KeyEvent("\r")); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; f.ID != "main" && i < 50; i++ {
+			time.Sleep(20 * time.Millisecond)
+			f = s.focused(t, tab)
+		}
+		if f.ID != "main" {
+			t.Errorf("the skip link moved the focus to %+v, want main#main", f)
 		}
 	})
+
+	// At a phone's width every page reflows to fit, without sideways
+	// scrolling (a wide table scrolls in its own box); the home page is also
+	// a screenshot.
+	for _, lang := range []string{"vi", "en"} {
+		t.Run("Phone/"+lang, func(t *testing.T) {
+			t.Parallel()
+			tab := s.tab(t, browsertest.Viewport(phoneWidth, phoneHeight))
+			for _, p := range public {
+				s.open(t, tab, langPath(p.path, lang), p.status)
+				s.fitsWidth(t, tab)
+				if p.path == "/" && lang == "vi" {
+					s.screenshot(t, tab, "home-phone")
+				}
+			}
+			s.passwordLogin(t, tab, "admin", "/quan-tri")
+			for _, p := range backOffice {
+				s.open(t, tab, langPath(p.path, lang), 200)
+				s.fitsWidth(t, tab)
+			}
+		})
+	}
 }
