@@ -49,12 +49,11 @@ var Version = "dev"
 
 // Options tune the app beyond the configuration (tests).
 type Options struct {
-	Now           func() time.Time
-	SealEvery     time.Duration // audit seal period (default audit.SealEvery)
-	CleanupEvery  time.Duration // session clean-up period (default 10 min)
-	Stdout        io.Writer     // where the demo banner goes
-	Listener      net.Listener  // optional pre-opened listener
-	ProvinceLabel string
+	Now          func() time.Time
+	SealEvery    time.Duration // audit seal period (default audit.SealEvery)
+	CleanupEvery time.Duration // session clean-up period (default 10 min)
+	Stdout       io.Writer     // where the demo banner goes
+	Listener     net.Listener  // optional pre-opened listener
 }
 
 // Core is egov without its HTTP server and background work: what the
@@ -254,12 +253,9 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	province := a.opts.ProvinceLabel
-	if province == "" {
-		province = a.provinceName(ctx)
-	}
+	province, provinceEn := a.provinceNames(ctx)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Box: a.Box, OIDC: rp,
-		SecureCookies: cfg.SecureCookies(), Province: province, Now: a.now})
+		SecureCookies: cfg.SecureCookies(), Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
@@ -344,12 +340,14 @@ func originOf(u string) string {
 	return u
 }
 
-func (a *App) provinceName(ctx context.Context) string {
+// provinceNames names the province after the root of the agency tree
+// (its people's committee), in Vietnamese and English.
+func (a *App) provinceNames(ctx context.Context) (vi, en string) {
 	all, err := a.Identity.Agencies(ctx)
 	if err != nil || len(all) == 0 {
-		return ""
+		return "", ""
 	}
-	return strings.TrimPrefix(all[0].Name, "Ủy ban nhân dân ")
+	return strings.TrimPrefix(all[0].Name, "Ủy ban nhân dân "), strings.TrimPrefix(all[0].NameEn, "People's Committee of ")
 }
 
 var errNotFound = apperr.New(apperr.NotFound, "not_found", "Không tìm thấy trang bạn yêu cầu.", "The page you asked for does not exist.")

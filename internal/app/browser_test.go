@@ -423,7 +423,7 @@ func browserPages(t *testing.T, s bsuite) {
 			}
 			// The provider's page after a wrong password.
 			s.fill(t, tab, map[string]string{"#username": "congdan", "#password": "sai-mat-khau"})
-			s.submit(t, tab, `button[value=login]`, 200)
+			s.submit(t, tab, `button[value=login]`, 401)
 			s.contains(t, tab, "main [role=alert]", map[string]string{"vi": "không đúng", "en": "Incorrect"}[lang])
 			s.accessible(t, tab)
 		})

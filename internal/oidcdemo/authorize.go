@@ -143,11 +143,11 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request, t *texts, req a
 	username := strings.TrimSpace(params.Get("username"))
 	password := params.Get("password")
 	if username == "" || password == "" {
-		p.form(w, t, req, http.StatusOK, msgMissingCredentials, username)
+		p.form(w, t, req, http.StatusBadRequest, msgMissingCredentials, username)
 		return
 	}
 	if len(username) > maxCredLen || len(password) > maxCredLen {
-		p.form(w, t, req, http.StatusOK, msgBadCredentials, "")
+		p.form(w, t, req, http.StatusUnauthorized, msgBadCredentials, "")
 		return
 	}
 	ctx := r.Context()
@@ -155,7 +155,7 @@ func (p *Provider) login(w http.ResponseWriter, r *http.Request, t *texts, req a
 	switch {
 	case errors.Is(err, ErrBadCredentials):
 		p.log.InfoContext(ctx, "oidcdemo: sign-in refused", "client_id", req.client.ID)
-		p.form(w, t, req, http.StatusOK, msgBadCredentials, username)
+		p.form(w, t, req, http.StatusUnauthorized, msgBadCredentials, username)
 		return
 	case err != nil:
 		p.log.ErrorContext(ctx, "oidcdemo: authenticator failed", "client_id", req.client.ID, "err", err)

@@ -453,7 +453,7 @@ func TestLogin(t *testing.T) {
 	t.Run("WrongPasswordShowsError", func(t *testing.T) {
 		t.Parallel()
 		resp := e.submitLogin(t, e.authParams(), username, "sai mật khẩu")
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Location") != "" {
+		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Location") != "" {
 			t.Fatalf("status %d, Location %q: want the form again", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		for _, want := range []string{
@@ -481,7 +481,7 @@ func TestLogin(t *testing.T) {
 	t.Run("UnknownUser", func(t *testing.T) {
 		t.Parallel()
 		resp := e.submitLogin(t, e.authParams(), "079199000000", password)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(resp.body, "không đúng") || resp.Header.Get("Location") != "" {
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(resp.body, "không đúng") || resp.Header.Get("Location") != "" {
 			t.Fatalf("status %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	})
@@ -497,7 +497,7 @@ func TestLogin(t *testing.T) {
 	t.Run("MissingPassword", func(t *testing.T) {
 		t.Parallel()
 		resp := e.submitLogin(t, e.authParams(), username, "")
-		if resp.StatusCode != http.StatusOK || !strings.Contains(resp.body, "Vui lòng nhập tên đăng nhập và mật khẩu.") {
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(resp.body, "Vui lòng nhập tên đăng nhập và mật khẩu.") {
 			t.Errorf("status %d:\n%s", resp.StatusCode, resp.body)
 		}
 	})

@@ -552,7 +552,7 @@ func (s *Server) userSetDisabled(w http.ResponseWriter, r *http.Request) {
 // --- calendar declarations
 
 type declRow struct {
-	Date, KindName, HolidayName, Name string
+	Date, Shown, KindName, HolidayName, Name string
 }
 
 type declForm struct {
@@ -582,7 +582,7 @@ func (s *Server) renderCalendarAdmin(w http.ResponseWriter, r *http.Request, sta
 	}
 	var rows []declRow
 	for _, d := range decls {
-		row := declRow{Date: d.Date.String(), KindName: p.T("kind." + d.Kind.String()), Name: d.Name}
+		row := declRow{Date: d.Date.String(), Shown: formatDate(p.Lang, d.Date), KindName: p.T("kind." + d.Kind.String()), Name: d.Name}
 		if d.Holiday != 0 {
 			row.HolidayName = d.Holiday.Name()
 			if p.Lang == "en" {

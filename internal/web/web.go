@@ -41,7 +41,8 @@ type Deps struct {
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
 	SecureCookies bool
-	Province      string // shown in the header, e.g. "Lạng Sơn"
+	Province      string // shown in the header, e.g. "tỉnh Lạng Sơn"
+	ProvinceEn    string // e.g. "Lang Son Province"
 	Now           func() time.Time
 }
 
@@ -150,8 +151,12 @@ func (p *Page) OtherLangURL() string {
 
 func (s *Server) page(r *http.Request, title, section string) *Page {
 	lang := httpx.Lang(r.Context())
-	return &Page{Lang: lang, Title: translate(lang, title), Section: section, Principal: httpx.Principal(r.Context()),
+	p := &Page{Lang: lang, Title: translate(lang, title), Section: section, Principal: httpx.Principal(r.Context()),
 		Province: s.Province, reqURL: r.URL}
+	if lang == "en" && s.ProvinceEn != "" {
+		p.Province = s.ProvinceEn
+	}
+	return p
 }
 
 // render writes a page with status.
