@@ -134,9 +134,6 @@ func nullStr(s string) any {
 
 // CreateAgency adds an agency or unit.
 func (s *Service) CreateAgency(ctx context.Context, in AgencyInput) (Agency, error) {
-	if err := in.normalise(); err != nil {
-		return Agency{}, err
-	}
 	var a Agency
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
