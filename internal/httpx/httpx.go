@@ -76,8 +76,10 @@ func Client(r *http.Request) identity.Client {
 // pickLang chooses the language: ?lang=, then the cookie, then
 // Accept-Language; Vietnamese by default.
 func pickLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "en" || l == "vi" {
-		return l
+	if strings.Contains(r.URL.RawQuery, "lang=") {
+		if l := r.URL.Query().Get("lang"); l == "en" || l == "vi" {
+			return l
+		}
 	}
 	if c, err := r.Cookie(LangCookie); err == nil && (c.Value == "en" || c.Value == "vi") {
 		return c.Value
@@ -208,9 +210,10 @@ func logRequests(o Options, next http.Handler) http.Handler {
 			uid = p.User.ID
 		}
 		// The query string is not logged: it may carry codes and tokens.
-		o.Log.Info("request", "request_id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
-			"route", *route, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
-			"user_id", uid, "ip", ClientIP(r))
+		o.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", RequestID(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", *route),
+			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes), slog.Float64("duration_ms", float64(d.Microseconds())/1000),
+			slog.Int64("user_id", uid), slog.String("ip", ClientIP(r)))
 	})
 }
 

@@ -148,14 +148,14 @@ func (s *Service) checkPassword(ctx context.Context, username, password string, 
 	err := s.db.R.QueryRowContext(ctx, `SELECT id, password_hash, kind, disabled_at IS NOT NULL, totp_enabled_at IS NOT NULL
 		FROM users WHERE username = $1`, username).Scan(&acc.id, &hash, &acc.kind, &disabled, &acc.totpOn)
 	if errors.Is(err, sql.ErrNoRows) {
-		_, _, _ = CheckPassword(dummyHash, password)
+		_, _, _ = CheckPassword(dummyHash(), password)
 		return acc, s.failed(ctx, username, c, "unknown_user")
 	}
 	if err != nil {
 		return acc, err
 	}
 	if hash == "" {
-		_, _, _ = CheckPassword(dummyHash, password)
+		_, _, _ = CheckPassword(dummyHash(), password)
 		return acc, ErrPasswordLoginNotAllowed
 	}
 	ok, stale, err := CheckPassword(hash, password)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -62,8 +63,10 @@ func CheckPassword(hash, pw string) (ok, stale bool, err error) {
 }
 
 // dummyHash is checked against when the user does not exist, so that the
-// answer takes as long as for a real user.
-var dummyHash = HashPassword("egov-no-such-user")
+// answer takes as long as for a real user. It is made on first use: at
+// package init it would cost every process (and every CLI command) one
+// argon2id hash and 19 MiB.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("egov-no-such-user") })
 
 // RandomPassword returns a password of n characters that is easy to read
 // aloud (no 0/O, 1/l/I).
