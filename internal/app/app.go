@@ -255,7 +255,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	}
 	province, provinceEn := a.provinceNames(ctx)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Box: a.Box, OIDC: rp,
-		SecureCookies: cfg.SecureCookies(), Province: province, ProvinceEn: provinceEn, Now: a.now})
+		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}

@@ -70,3 +70,21 @@ func TestCitizenLoginThroughDemoProvider(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityFlowStartsOnThePublicHost: a citizen who opened the portal
+// under another name of the host is first sent to the public URL, so the
+// provider's answer finds the flow cookie.
+func TestIdentityFlowStartsOnThePublicHost(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	other := strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
+	req, _ := http.NewRequest("GET", other+"/dang-nhap/dinh-danh?next=/tai-khoan", nil)
+	resp, err := s.browser().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != s.URL+"/dang-nhap/dinh-danh?next=/tai-khoan" {
+		t.Fatalf("redirected to %q", loc)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"egov/internal/apperr"
@@ -239,6 +240,12 @@ type sealedFlow struct {
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 	if s.OIDC == nil {
 		httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "login.oidc_off", translate("vi", "login.oidc_off"), translate("en", "login.oidc_off")))
+		return
+	}
+	// The provider sends the citizen back to the public URL: start there,
+	// so the flow cookie and the session land on the same host.
+	if pu, err := url.Parse(s.PublicURL); err == nil && pu.Host != "" && !strings.EqualFold(pu.Host, r.Host) {
+		http.Redirect(w, r, strings.TrimRight(s.PublicURL, "/")+r.URL.RequestURI(), http.StatusFound)
 		return
 	}
 	authURL, flow, err := s.OIDC.Begin(r.Context())

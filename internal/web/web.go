@@ -41,6 +41,7 @@ type Deps struct {
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
 	SecureCookies bool
+	PublicURL     string // canonical base URL; the identity flow starts there
 	Province      string // shown in the header, e.g. "tỉnh Lạng Sơn"
 	ProvinceEn    string // e.g. "Lang Son Province"
 	Now           func() time.Time
