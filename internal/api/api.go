@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -53,7 +54,7 @@ var bearer = []map[string][]string{{"bearer": {}}}
 
 // Register builds the API on mux and returns it.
 func Register(mux *http.ServeMux, d Deps) *API {
-	installErrors(d.Log)
+	installErrors()
 	cfg := huma.DefaultConfig("egov API", d.Version)
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = ""
@@ -106,9 +107,14 @@ func (a *API) problem(ctx context.Context, err error) error {
 	return httpx.NewProblem(ctx, err, a.Log)
 }
 
+var installOnce sync.Once
+
 // installErrors makes huma's own errors (validation, bad JSON, body too
-// large) egov problems with stable codes.
-func installErrors(log *slog.Logger) {
+// large) egov problems with stable codes. huma keeps these hooks in
+// package variables, so they are set once per process.
+func installErrors() { installOnce.Do(setHumaErrors) }
+
+func setHumaErrors() {
 	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
 		return hummaProblem(context.Background(), status, msg, errs...)
 	}

@@ -247,7 +247,6 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := httpx.NewMetrics(reg)
-	httpx.SetErrorLog(a.Log)
 
 	rp, formAction, err := a.oidc(mux)
 	if err != nil {
@@ -269,7 +268,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { httpx.WriteError(w, r, errNotFound) })
 	a.handler = httpx.Chain(mux, httpx.Options{Log: a.Log, Identity: a.Identity, SecureCookies: cfg.SecureCookies(),
-		MaxBody: 1 << 20, FormAction: formAction, Metrics: metrics})
+		MaxBody: 1 << 20, FormAction: formAction, Metrics: metrics, ErrorPage: w.ErrorPage})
 	return nil
 }
 

@@ -98,6 +98,8 @@ type Options struct {
 	MaxBody       int64    // bytes; default 1 MiB
 	FormAction    []string // extra origins forms may post or redirect to
 	Metrics       *Metrics
+	// ErrorPage renders errors for browsers (the web package's page).
+	ErrorPage func(w http.ResponseWriter, r *http.Request, p *Problem)
 }
 
 // Chain wraps h with egov's middleware, outermost first: recover, request
@@ -118,7 +120,14 @@ func Chain(h http.Handler, o Options) http.Handler {
 		csp += " " + o
 	}
 	inner := session(o, csrf.Handler(recordRoute(h)))
-	return recoverer(o.Log, requestID(logRequests(o, headers(csp, o.SecureCookies, limitBody(o.MaxBody, inner)))))
+	sink := &errorSink{log: o.Log, page: o.ErrorPage}
+	return withSink(sink, recoverer(o.Log, requestID(logRequests(o, headers(csp, o.SecureCookies, limitBody(o.MaxBody, inner))))))
+}
+
+func withSink(sink *errorSink, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sinkKey{}, sink)))
+	})
 }
 
 func recoverer(log *slog.Logger, next http.Handler) http.Handler {
@@ -376,21 +385,29 @@ func NewProblem(ctx context.Context, err error, log *slog.Logger) *Problem {
 	return p
 }
 
-// errorLog is where WriteError logs internal errors.
-var errorLog = slog.Default()
+// errorSink is how WriteError reports: where internal errors are logged,
+// and the HTML page for browsers. Chain puts it in each request's context,
+// so several servers in one process (tests, replicas) never share it.
+type errorSink struct {
+	log  *slog.Logger
+	page func(w http.ResponseWriter, r *http.Request, p *Problem)
+}
 
-// SetErrorLog sets the logger of WriteError.
-func SetErrorLog(l *slog.Logger) { errorLog = l }
+type sinkKey struct{}
 
 // WriteError answers a request with err as problem+json (API and
-// non-HTML clients) or as a plain HTML error page (browsers).
+// non-HTML clients) or as an HTML error page (browsers).
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	p := NewProblem(r.Context(), err, errorLog)
+	sink, _ := r.Context().Value(sinkKey{}).(*errorSink)
+	if sink == nil {
+		sink = &errorSink{log: slog.Default()}
+	}
+	p := NewProblem(r.Context(), err, sink.log)
 	if p.Status == http.StatusUnauthorized && strings.HasPrefix(r.URL.Path, "/api/") {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="egov"`)
 	}
-	if WantsHTML(r) && htmlErrorPage != nil {
-		htmlErrorPage(w, r, p)
+	if WantsHTML(r) && sink.page != nil {
+		sink.page(w, r, p)
 		return
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
@@ -398,12 +415,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
 }
-
-// htmlErrorPage renders problems for browsers; the web package sets it.
-var htmlErrorPage func(w http.ResponseWriter, r *http.Request, p *Problem)
-
-// SetHTMLErrorPage installs the HTML error renderer.
-func SetHTMLErrorPage(f func(w http.ResponseWriter, r *http.Request, p *Problem)) { htmlErrorPage = f }
 
 // WantsHTML reports whether the client is a browser asking for a page.
 func WantsHTML(r *http.Request) bool {

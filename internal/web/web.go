@@ -75,7 +75,6 @@ func New(d Deps) (*Server, error) {
 		}
 		s.pages[base] = t
 	}
-	httpx.SetHTMLErrorPage(s.errorPage)
 	return s, nil
 }
 
@@ -189,8 +188,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = w.Write(buf.Bytes())
 }
 
-// errorPage renders a problem for a browser.
-func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, pr *httpx.Problem) {
+// ErrorPage renders a problem for a browser (httpx.Options.ErrorPage).
+func (s *Server) ErrorPage(w http.ResponseWriter, r *http.Request, pr *httpx.Problem) {
 	p := s.page(r, "", "")
 	p.Title = pr.Title
 	if p.Lang == "vi" {
