@@ -125,7 +125,7 @@ func TestPortalAndBackOffice(t *testing.T) {
 			{name: "AdminSeesUsers", as: "web:admin", path: "/quan-tri/nguoi-dung", status: 200, want: []string{"chuyenvien.xa", "congdan2"}},
 			{name: "AdminCreatesDuplicateUser", as: "web:admin", method: "POST", path: "/quan-tri/nguoi-dung/moi",
 				body: "username=motcua&full_name=X&kind=official&password=mat-khau-du-dai", status: 409, want: []string{"Tên đăng nhập này đã có người dùng"}},
-			{name: "AdminSeesCalendarDeclarations", as: "web:admin", path: "/quan-tri/lich?year=2025", status: 200, want: []string{"02/05/2025", `value="2025-05-02"`, "Làm bù cho ngày 2/5"}},
+			{name: "AdminSeesCalendarDeclarations", as: "web:admin", path: "/quan-tri/lich?year=2025", status: 200, want: []string{"02/05/2025", `value="2025-05-02"`, "Làm bù cho ngày 2/5", "<td>Tết Nguyên đán</td><td>Tết Nguyên đán</td>"}},
 			{name: "AdminRejectsIncompleteTet", as: "web:admin", method: "POST", path: "/quan-tri/lich",
 				body: "date=2027-02-05&kind=declared_off&holiday=tet&year=2027", status: 400, want: []string{"Khai báo ngày nghỉ không hợp lệ"}},
 			{name: "AdminVerifiesAudit", as: "web:admin", method: "POST", path: "/quan-tri/nhat-ky/kiem-tra", status: 200,

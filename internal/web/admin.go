@@ -592,6 +592,15 @@ func (s *Server) renderCalendarAdmin(w http.ResponseWriter, r *http.Request, sta
 		if p.Lang == "en" && d.NameEn != "" {
 			row.Name = d.NameEn
 		}
+		if (p.Lang == "vi" && d.Name == "") || (p.Lang == "en" && d.NameEn == "") {
+			// unnamed: show the name the calendar gives the day
+			if day, ok := cal.Day(d.Date); ok {
+				row.Name = day.Name
+				if p.Lang == "en" {
+					row.Name = day.NameEn
+				}
+			}
+		}
 		rows = append(rows, row)
 	}
 	p.Data = struct {
