@@ -111,14 +111,12 @@ func (a *API) agencyRoutes() {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		ok, err := a.Identity.Within(ctx, p, identity.RoleAgencyAdmin, in.ID)
-		if err == nil && ok && in.Body.ParentID != cur.ParentID && !p.IsSystemAdmin() {
-			ok, err = a.Identity.Within(ctx, p, identity.RoleAgencyAdmin, in.Body.ParentID)
-		}
+		sc, err := a.Identity.AdminScopeOf(ctx, p)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		if !ok {
+		// Within their scope only, and an agency may not be moved out of it.
+		if !sc.HasAgency(cur.ID) || (in.Body.ParentID != cur.ParentID && !sc.HasAgency(in.Body.ParentID)) {
 			return nil, a.problem(ctx, apperr.ErrForbidden)
 		}
 		x, err := a.Identity.UpdateAgency(ctx, in.ID, in.Body.domain())

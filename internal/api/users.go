@@ -38,16 +38,14 @@ func (a *API) userRoutes() {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		f := identity.UserFilter{Query: in.Q, Limit: in.Limit}
-		switch {
-		case p.IsSystemAdmin():
-		case p.Has(identity.RoleAgencyAdmin):
-			if f.AgencyIDs, err = a.Identity.Subtree(ctx, p.AgenciesFor(identity.RoleAgencyAdmin)); err != nil {
-				return nil, a.problem(ctx, err)
-			}
-		default:
+		sc, err := a.Identity.AdminScopeOf(ctx, p)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		if sc.Empty() {
 			return nil, a.problem(ctx, apperr.ErrForbidden)
 		}
+		f := identity.UserFilter{Query: in.Q, Limit: in.Limit, AgencyIDs: sc.Agencies()}
 		us, err := a.Identity.Users(ctx, f)
 		if err != nil {
 			return nil, a.problem(ctx, err)
@@ -74,19 +72,12 @@ func (a *API) userRoutes() {
 		for _, r := range b.Roles {
 			u.Grants = append(u.Grants, identity.Grant{Role: identity.Role(r.Role), AgencyID: r.AgencyID})
 		}
-		if !p.IsSystemAdmin() {
-			if !p.Has(identity.RoleAgencyAdmin) || len(u.Grants) == 0 {
-				return nil, a.problem(ctx, apperr.ErrForbidden)
-			}
-			for _, g := range u.Grants {
-				ok, err := a.Identity.Within(ctx, p, identity.RoleAgencyAdmin, g.AgencyID)
-				if err != nil {
-					return nil, a.problem(ctx, err)
-				}
-				if !ok || g.Role == identity.RoleSystemAdmin {
-					return nil, a.problem(ctx, apperr.ErrForbidden)
-				}
-			}
+		sc, err := a.Identity.AdminScopeOf(ctx, p)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		if sc.Empty() || !sc.CanGrant(u.Grants) {
+			return nil, a.problem(ctx, apperr.ErrForbidden)
 		}
 		created, err := a.Identity.CreateUser(ctx, u)
 		if err != nil {

@@ -437,3 +437,44 @@ func TestAgencyImport(t *testing.T) {
 		})
 	})
 }
+
+func TestAdminScope(t *testing.T) {
+	t.Parallel()
+	db := sqldbtest.SQLite(t)
+	f := setup(t, db, false)
+	root := mustAgency(t, f, identity.AgencyInput{Kind: identity.KindCommittee, Name: "UBND tỉnh"})
+	dept := mustAgency(t, f, identity.AgencyInput{ParentID: root.ID, Kind: identity.KindDepartment, Name: "Sở Tư pháp"})
+	unit := mustAgency(t, f, identity.AgencyInput{ParentID: dept.ID, Kind: identity.KindUnit, Name: "Phòng Hộ tịch"})
+	other := mustAgency(t, f, identity.AgencyInput{ParentID: root.ID, Kind: identity.KindCommune, Name: "UBND xã"})
+	admin := &identity.Principal{Stage: identity.StageFull, User: identity.User{Grants: []identity.Grant{{Role: identity.RoleAgencyAdmin, AgencyID: dept.ID}}}}
+	sc, err := f.svc.AdminScopeOf(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sc.HasAgency(dept.ID) || !sc.HasAgency(unit.ID) || sc.HasAgency(other.ID) || sc.HasAgency(root.ID) {
+		t.Fatal("agency scope")
+	}
+	inDept := identity.User{Grants: []identity.Grant{{Role: identity.RoleSpecialist, AgencyID: unit.ID}, {Role: identity.RoleLeader, AgencyID: other.ID}}}
+	if !sc.CanManageUser(inDept) || len(sc.KeepOutside(inDept)) != 1 {
+		t.Fatal("a user with a role in the subtree is managed; the other role is kept")
+	}
+	if sc.CanManageUser(identity.User{Grants: []identity.Grant{{Role: identity.RoleSystemAdmin}, {Role: identity.RoleLeader, AgencyID: dept.ID}}}) {
+		t.Fatal("an agency admin must not manage a system admin")
+	}
+	for name, gs := range map[string][]identity.Grant{
+		"none":        nil,
+		"elsewhere":   {{Role: identity.RoleLeader, AgencyID: other.ID}},
+		"systemAdmin": {{Role: identity.RoleSystemAdmin}},
+	} {
+		if sc.CanGrant(gs) {
+			t.Errorf("%s must not be grantable", name)
+		}
+	}
+	if !sc.CanGrant([]identity.Grant{{Role: identity.RoleDesk, AgencyID: unit.ID}}) {
+		t.Error("a role in the subtree must be grantable")
+	}
+	citizen := &identity.Principal{Stage: identity.StageFull, User: identity.User{Grants: []identity.Grant{{Role: identity.RoleCitizen}}}}
+	if sc, _ := f.svc.AdminScopeOf(ctx, citizen); !sc.Empty() {
+		t.Error("a citizen administers nothing")
+	}
+}

@@ -27,13 +27,13 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	}
 	nAg := 0
 	for _, a := range all {
-		if sc.has(a.ID) {
+		if sc.HasAgency(a.ID) {
 			nAg++
 		}
 	}
 	f := identity.UserFilter{Limit: 500}
-	if !sc.all {
-		f.AgencyIDs = sc.list()
+	if !sc.All {
+		f.AgencyIDs = sc.Agencies()
 	}
 	us, err := s.Identity.Users(ctx, f)
 	if err != nil {
@@ -45,14 +45,6 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		Agencies, Users int
 	}{s.grantLabels(r, p.Lang, p.User().Grants), nAg, len(us)}
 	s.render(w, r, http.StatusOK, "admin_home", p)
-}
-
-func (sc scope) list() []int64 {
-	out := make([]int64, 0, len(sc.ids))
-	for id := range sc.ids {
-		out = append(out, id)
-	}
-	return out
 }
 
 // --- agencies
@@ -72,7 +64,7 @@ type agencyOption struct {
 	Label string
 }
 
-func (s *Server) agencyOptions(r *http.Request, sc scope) ([]agencyOption, error) {
+func (s *Server) agencyOptions(r *http.Request, sc identity.AdminScope) ([]agencyOption, error) {
 	all, err := s.Identity.Agencies(r.Context())
 	if err != nil {
 		return nil, err
@@ -80,7 +72,7 @@ func (s *Server) agencyOptions(r *http.Request, sc scope) ([]agencyOption, error
 	depth := identity.Depth(all)
 	var out []agencyOption
 	for _, a := range all {
-		if !a.Active || !sc.has(a.ID) {
+		if !a.Active || !sc.HasAgency(a.ID) {
 			continue
 		}
 		label := strings.Repeat("— ", depth[a.ID]) + a.Name
@@ -107,7 +99,7 @@ func (s *Server) agencies(w http.ResponseWriter, r *http.Request) {
 	depth := identity.Depth(all)
 	var rows []agencyRow
 	for _, a := range all {
-		if sc.has(a.ID) {
+		if sc.HasAgency(a.ID) {
 			rows = append(rows, agencyRow{A: a, Indent: min(depth[a.ID], 3), Kind: p.T("akind." + string(a.Kind))})
 		}
 	}
@@ -192,23 +184,23 @@ func (s *Server) agencyFormError(w http.ResponseWriter, r *http.Request, title s
 }
 
 // agencyInScope loads the {id} agency and checks the admin manages it.
-func (s *Server) agencyInScope(w http.ResponseWriter, r *http.Request) (identity.Agency, scope, bool) {
+func (s *Server) agencyInScope(w http.ResponseWriter, r *http.Request) (identity.Agency, identity.AdminScope, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		httpx.WriteError(w, r, identity.ErrAgencyNotFound)
-		return identity.Agency{}, scope{}, false
+		return identity.Agency{}, identity.AdminScope{}, false
 	}
 	a, err := s.Identity.Agency(r.Context(), id)
 	if err != nil {
 		httpx.WriteError(w, r, err)
-		return a, scope{}, false
+		return a, identity.AdminScope{}, false
 	}
 	sc, err := s.adminScope(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return a, sc, false
 	}
-	if !sc.has(a.ID) {
+	if !sc.HasAgency(a.ID) {
 		httpx.WriteError(w, r, apperr.ErrForbidden)
 		return a, sc, false
 	}
@@ -233,7 +225,7 @@ func (s *Server) agencyUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := agencyInput(r)
 	// An agency administrator may reorganise within their own subtree only.
-	if !sc.all && in.ParentID != a.ParentID && !sc.has(in.ParentID) {
+	if !sc.All && in.ParentID != a.ParentID && !sc.HasAgency(in.ParentID) {
 		httpx.WriteError(w, r, apperr.ErrForbidden)
 		return
 	}
@@ -274,8 +266,8 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	f := identity.UserFilter{Query: q, Limit: 200}
-	if !sc.all {
-		f.AgencyIDs = sc.list()
+	if !sc.All {
+		f.AgencyIDs = sc.Agencies()
 	}
 	us, err := s.Identity.Users(r.Context(), f)
 	if err != nil {
@@ -341,7 +333,7 @@ func (s *Server) userForm(w http.ResponseWriter, r *http.Request, status int, p 
 	}
 	d.Roles = append(d.Roles, option{"", p.T("user.no_role")})
 	for _, role := range identity.AllRoles {
-		if role == identity.RoleSystemAdmin && !sc.all {
+		if role == identity.RoleSystemAdmin && !sc.All {
 			continue
 		}
 		d.Roles = append(d.Roles, option{string(role), p.T("role." + string(role))})
@@ -371,19 +363,6 @@ func formGrants(r *http.Request) []identity.Grant {
 	return out
 }
 
-// grantsAllowed checks an agency admin grants only within their scope.
-func grantsAllowed(sc scope, gs []identity.Grant) bool {
-	if sc.all {
-		return true
-	}
-	for _, g := range gs {
-		if g.Role == identity.RoleSystemAdmin || (g.AgencyID != 0 && !sc.has(g.AgencyID)) {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Server) userNewForm(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "user.new", "users")
 	s.userForm(w, r, http.StatusOK, p, nil, identity.UserInput{Kind: identity.UserOfficial})
@@ -400,7 +379,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 		Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"), PersonalID: r.PostFormValue("personal_id"),
 		Password: r.PostFormValue("password"), Grants: formGrants(r),
 	}
-	if !grantsAllowed(sc, in.Grants) || (!sc.all && len(in.Grants) == 0) {
+	if !sc.CanGrant(in.Grants) {
 		httpx.WriteError(w, r, apperr.ErrForbidden)
 		return
 	}
@@ -423,35 +402,25 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 // userInScope loads the {id} user and checks the admin manages them: a
 // system admin manages everyone; an agency admin manages officials who
 // hold a role in their subtree and nobody who is a system admin.
-func (s *Server) userInScope(w http.ResponseWriter, r *http.Request) (identity.User, scope, bool) {
+func (s *Server) userInScope(w http.ResponseWriter, r *http.Request) (identity.User, identity.AdminScope, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		httpx.WriteError(w, r, identity.ErrUserNotFound)
-		return identity.User{}, scope{}, false
+		return identity.User{}, identity.AdminScope{}, false
 	}
 	u, err := s.Identity.User(r.Context(), id)
 	if err != nil {
 		httpx.WriteError(w, r, err)
-		return u, scope{}, false
+		return u, identity.AdminScope{}, false
 	}
 	sc, err := s.adminScope(r)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return u, sc, false
 	}
-	if !sc.all {
-		in := false
-		for _, g := range u.Grants {
-			if g.Role == identity.RoleSystemAdmin {
-				in = false
-				break
-			}
-			in = in || (g.AgencyID != 0 && sc.has(g.AgencyID))
-		}
-		if !in {
-			httpx.WriteError(w, r, apperr.ErrForbidden)
-			return u, sc, false
-		}
+	if !sc.CanManageUser(u) {
+		httpx.WriteError(w, r, apperr.ErrForbidden)
+		return u, sc, false
 	}
 	return u, sc, true
 }
@@ -472,18 +441,11 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gs := formGrants(r)
-	if !grantsAllowed(sc, gs) {
+	if !sc.All && len(gs) > 0 && !sc.CanGrant(gs) {
 		httpx.WriteError(w, r, apperr.ErrForbidden)
 		return
 	}
-	// An agency admin keeps the user's roles outside their scope as they are.
-	if !sc.all {
-		for _, g := range u.Grants {
-			if g.AgencyID != 0 && !sc.has(g.AgencyID) {
-				gs = append(gs, g)
-			}
-		}
-	}
+	gs = append(gs, sc.KeepOutside(u)...)
 	if err := s.Identity.SetGrants(r.Context(), u.ID, gs); err != nil {
 		p := s.page(r, "user.edit", "users")
 		msgs, ok := formErrors(p.Lang, err)

@@ -62,26 +62,6 @@ func (s *Server) requireSystemAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return s.requireRoles(func(p *identity.Principal) bool { return p.IsSystemAdmin() }, h)
 }
 
-// scope is the set of agencies an administrator manages.
-type scope struct {
-	all bool
-	ids map[int64]bool
-}
-
-func (sc scope) has(id int64) bool { return sc.all || sc.ids[id] }
-
-func (s *Server) adminScope(r *http.Request) (scope, error) {
-	p := httpx.Principal(r.Context())
-	if p.IsSystemAdmin() {
-		return scope{all: true}, nil
-	}
-	ids, err := s.Identity.Subtree(r.Context(), p.AgenciesFor(identity.RoleAgencyAdmin))
-	if err != nil {
-		return scope{}, err
-	}
-	sc := scope{ids: map[int64]bool{}}
-	for _, id := range ids {
-		sc.ids[id] = true
-	}
-	return sc, nil
+func (s *Server) adminScope(r *http.Request) (identity.AdminScope, error) {
+	return s.Identity.AdminScopeOf(r.Context(), httpx.Principal(r.Context()))
 }
