@@ -116,3 +116,32 @@ func TestOfficialMustEnrolTOTP(t *testing.T) {
 		t.Fatalf("api login without code: %d %s", api.status, api.body)
 	}
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	c := s.browser()
+	s.webLogin(c, "vanthu")
+	form := func(cur, next, confirm string) response {
+		return s.do(c, "POST", "/tai-khoan/mat-khau", url.Values{"current_password": {cur}, "new_password": {next}, "confirm_password": {confirm}}.Encode(), nil)
+	}
+	if r := form("sai-mat-khau-cu", "mat-khau-moi-2027", "mat-khau-moi-2027"); r.status != 400 || !strings.Contains(r.body, "Mật khẩu hiện tại không đúng") {
+		t.Fatalf("wrong current: %d", r.status)
+	}
+	if r := form(demoPassword, "mat-khau-moi-2027", "mat-khau-khac-2027"); r.status != 400 || !strings.Contains(r.body, "không khớp") {
+		t.Fatalf("mismatch: %d", r.status)
+	}
+	if r := form(demoPassword, "ngan", "ngan"); r.status != 400 || !strings.Contains(r.body, "ít nhất 10 ký tự") {
+		t.Fatalf("short: %d", r.status)
+	}
+	if r := form(demoPassword, "mat-khau-moi-2027", "mat-khau-moi-2027"); r.status != 303 || r.header.Get("Location") != "/dang-nhap" {
+		t.Fatalf("change: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := s.do(c, "GET", "/tai-khoan", "", nil); r.status != 303 {
+		t.Fatalf("the old session must end: %d", r.status)
+	}
+	r := s.do(s.browser(), "POST", "/dang-nhap", url.Values{"username": {"vanthu"}, "password": {"mat-khau-moi-2027"}}.Encode(), nil)
+	if r.status != 303 {
+		t.Fatalf("login with the new password: %d", r.status)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"egov/internal/apperr"
+	"egov/internal/audit"
 	"egov/internal/platform/sqldb"
 )
 
@@ -306,7 +307,11 @@ func (s *Service) SetPassword(ctx context.Context, userID int64, pw string) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, "u:"+u.Username); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, tx, "user.password_reset", "user", fmt.Sprint(userID), nil)
+		action := "user.password_reset"
+		if audit.ActorFrom(ctx).UserID == userID {
+			action = "user.password_changed"
+		}
+		return s.audit.Record(ctx, tx, action, "user", fmt.Sprint(userID), nil)
 	})
 }
 
@@ -437,4 +442,32 @@ func grants(ctx context.Context, q sqldb.Queryer, userID int64) ([]Grant, error)
 		out = append(out, g)
 	}
 	return out, rows.Err()
+}
+
+// ErrPasswordMismatch means the new password and its confirmation differ.
+var ErrPasswordMismatch = apperr.New(apperr.Invalid, "password.mismatch",
+	"Mật khẩu nhập lại không khớp.", "The two new passwords differ.")
+
+// ChangePassword lets a user replace their own password, proving the
+// current one (counted by the lockout like a sign-in). Every session of
+// the user ends: they sign in again with the new password.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next, confirm string, c Client) error {
+	if p == nil || !p.User.HasPassword {
+		return ErrPasswordLoginNotAllowed
+	}
+	if _, err := s.checkPassword(ctx, p.User.Username, current, c); err != nil {
+		if apperr.IsCode(err, apperr.Unauthenticated) {
+			return apperr.Validation(apperr.Field("current_password", "password.current_wrong",
+				"Mật khẩu hiện tại không đúng.", "The current password is wrong."))
+		}
+		return err
+	}
+	if next != confirm {
+		return apperr.Validation(apperr.Field("confirm_password", ErrPasswordMismatch.Key, ErrPasswordMismatch.VI, ErrPasswordMismatch.EN))
+	}
+	if f := PasswordProblem(p.User.Username, next); f != nil {
+		f.Field = "new_password"
+		return apperr.Validation(*f)
+	}
+	return s.SetPassword(ctx, p.User.ID, next)
 }

@@ -204,12 +204,33 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, errs []FieldMsg) {
 	p := s.page(r, "account.title", "")
 	if p.Official() {
 		p.Section = "home"
 	}
+	p.Errors = errs
 	p.Data = struct{ Grants []string }{s.grantLabels(r, p.Lang, p.User().Grants)}
-	s.render(w, r, http.StatusOK, "account", p)
+	s.render(w, r, status, "account", p)
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	err := s.Identity.ChangePassword(r.Context(), httpx.Principal(r.Context()), r.PostFormValue("current_password"),
+		r.PostFormValue("new_password"), r.PostFormValue("confirm_password"), httpx.Client(r))
+	if err != nil {
+		msgs, ok := formErrors(httpx.Lang(r.Context()), err)
+		if !ok {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		s.renderAccount(w, r, httpx.Status(apperr.As(err).Code), msgs)
+		return
+	}
+	httpx.ClearSessionCookie(w, s.SecureCookies)
+	s.redirect(w, r, "/dang-nhap", "account.password_changed")
 }
 
 // grantLabels names roles with their agencies.
