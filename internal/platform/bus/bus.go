@@ -29,6 +29,7 @@ type Options struct {
 
 // Bus is a live NATS connection with JetStream.
 type Bus struct {
+	log      *slog.Logger
 	NC       *nats.Conn
 	JS       jetstream.JetStream
 	server   *server.Server // embedded only
@@ -39,13 +40,37 @@ type Bus struct {
 const EventsStream = "EGOV_EVENTS"
 
 // Open starts the embedded server or connects to the external one, and
-// makes sure egov's streams exist.
+// makes sure egov's streams exist. An external server that is down does
+// not stop egov: the connection is retried in the background, readiness
+// reports the bus as not ready meanwhile, and the streams are created once
+// it answers (the database, not the bus, holds what was acknowledged).
 func Open(ctx context.Context, o Options) (*Bus, error) {
-	b := &Bus{}
+	b := &Bus{log: o.Log}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	// The handlers may fire before Open has built the JetStream handle.
+	ready := make(chan struct{})
+	defer func() {
+		select {
+		case <-ready:
+		default:
+			close(ready)
+		}
+	}()
+	ensure := func(*nats.Conn) {
+		go func() {
+			<-ready
+			if b.JS != nil {
+				_ = b.ensureStreams(context.Background())
+			}
+		}()
+	}
 	opts := []nats.Option{
 		nats.Name("egov " + o.Name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500 * time.Millisecond),
+		nats.ConnectHandler(ensure),
 	}
 	if o.Log != nil {
 		log := o.Log
@@ -55,7 +80,7 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 					log.Warn("bus disconnected", "err", err)
 				}
 			}),
-			nats.ReconnectHandler(func(*nats.Conn) { log.Info("bus reconnected") }))
+			nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("bus reconnected"); ensure(nc) }))
 	}
 	url := o.URL
 	if url == "" {
@@ -76,6 +101,8 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		}
 		b.server, b.embedded = ns, true
 		opts = append(opts, nats.InProcessServer(ns))
+	} else {
+		opts = append(opts, nats.RetryOnFailedConnect(true))
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
@@ -89,9 +116,23 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		return nil, err
 	}
 	b.JS = js
+	close(ready)
+	if !b.embedded && !nc.IsConnected() {
+		b.log.Warn("bus not reachable yet; retrying in the background", "url", displayURL(url))
+		return b, nil
+	}
+	if err := b.ensureStreams(ctx); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("bus: JetStream is not available at %s: %w", displayURL(url), err)
+	}
+	return b, nil
+}
+
+// ensureStreams creates or updates egov's streams.
+func (b *Bus) ensureStreams(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	_, err = js.CreateOrUpdateStream(cctx, jetstream.StreamConfig{
+	_, err := b.JS.CreateOrUpdateStream(cctx, jetstream.StreamConfig{
 		Name:      EventsStream,
 		Subjects:  []string{"egov.events.>"},
 		Storage:   jetstream.FileStorage,
@@ -99,10 +140,9 @@ func Open(ctx context.Context, o Options) (*Bus, error) {
 		MaxAge:    30 * 24 * time.Hour,
 	})
 	if err != nil {
-		b.Close()
-		return nil, fmt.Errorf("bus: JetStream is not available at %s: %w", displayURL(url), err)
+		b.log.Warn("bus: cannot create streams", "err", err)
 	}
-	return b, nil
+	return err
 }
 
 // Embedded reports whether the server runs in this process.

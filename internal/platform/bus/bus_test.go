@@ -2,9 +2,13 @@ package bus_test
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
 
 	"egov/internal/platform/bus"
 )
@@ -75,12 +79,46 @@ func TestToken(t *testing.T) {
 	}
 }
 
-func TestExternalUnreachableFailsClearly(t *testing.T) {
+// TestExternalDownThenUp: egov starts while its NATS is down, reports the
+// bus as not ready, and recovers (streams included) once NATS answers.
+func TestExternalDownThenUp(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, err := bus.Open(ctx, bus.Options{URL: "nats://127.0.0.1:1", Name: "test"})
-	if err == nil {
-		t.Fatal("want error")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ctx := context.Background()
+	b, err := bus.Open(ctx, bus.Options{URL: fmt.Sprintf("nats://127.0.0.1:%d", port), Name: "test"})
+	if err != nil {
+		t.Fatalf("a broker outage must not stop egov from starting: %v", err)
+	}
+	defer b.Close()
+	if err := b.Ping(ctx); err == nil {
+		t.Fatal("the bus reports ready while NATS is down")
+	}
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: port, JetStream: true, StoreDir: t.TempDir(), NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	defer ns.Shutdown()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		err := b.Ping(pctx)
+		var serr error
+		if err == nil {
+			_, serr = b.JS.Stream(pctx, bus.EventsStream)
+		}
+		cancel()
+		if err == nil && serr == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after NATS came up: %v %v", err, serr)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
