@@ -1,0 +1,148 @@
+package catalog_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"egov/internal/apperr"
+	"egov/internal/audit"
+	"egov/internal/catalog"
+	"egov/internal/platform/sqldb"
+	"egov/internal/platform/sqldb/sqldbtest"
+)
+
+func service(db *sqldb.DB) (*catalog.Service, *audit.Log) {
+	now := func() time.Time { return time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC) }
+	log := audit.New(db, now)
+	return catalog.NewService(db, log, now), log
+}
+
+var ctx = context.Background()
+
+func TestStore(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		svc, log := service(db)
+		w := commune()
+		p := procedure()
+
+		t.Run("ProcedureNeedsItsWorkflow", func(t *testing.T) {
+			_, _, err := svc.SaveProcedure(ctx, p)
+			wantKey(t, err, "procedure.workflow_unknown", "workflow")
+		})
+		t.Run("SaveTwiceChangesNothing", func(t *testing.T) {
+			v, changed, err := svc.SaveWorkflow(ctx, w)
+			if err != nil || v != 1 || !changed {
+				t.Fatalf("%d %v %v", v, changed, err)
+			}
+			v, changed, err = svc.SaveWorkflow(ctx, w)
+			if err != nil || v != 1 || changed {
+				t.Fatalf("second save: %d %v %v", v, changed, err)
+			}
+			if v, _, err := svc.SaveProcedure(ctx, p); err != nil || v != 1 {
+				t.Fatalf("procedure: %d %v", v, err)
+			}
+		})
+		t.Run("DossierInFlightKeepsItsVersion", func(t *testing.T) {
+			// a dossier started now records (key, version 1)
+			_, started, err := svc.Workflow(ctx, w.Key)
+			if err != nil || started.Version != 1 {
+				t.Fatal(err)
+			}
+			changed := commune()
+			changed.Steps[1].Share, changed.Steps[2].Share = 50, 30
+			if v, _, err := svc.SaveWorkflow(ctx, changed); err != nil || v != 2 {
+				t.Fatalf("new version: %d %v", v, err)
+			}
+			old, err := svc.WorkflowAt(ctx, w.Key, started.Version)
+			if err != nil || old.Steps[1].Share != 60 {
+				t.Fatalf("the dossier's version changed: %+v %v", old.Steps[1], err)
+			}
+			cur, ver, _ := svc.Workflow(ctx, w.Key)
+			if ver.Version != 2 || cur.Steps[1].Share != 50 {
+				t.Fatalf("current: %d %d", ver.Version, cur.Steps[1].Share)
+			}
+			vs, _ := svc.Versions(ctx, "workflow", w.Key)
+			if len(vs) != 2 || vs[0].CreatedBy == "" {
+				t.Fatalf("versions %+v", vs)
+			}
+		})
+		t.Run("InvalidIsNotSaved", func(t *testing.T) {
+			bad := commune()
+			bad.Steps[3].Actions = nil
+			if _, _, err := svc.SaveWorkflow(ctx, bad); !apperr.IsCode(err, apperr.Invalid) {
+				t.Fatal(err)
+			}
+			if _, ver, _ := svc.Workflow(ctx, w.Key); ver.Version != 2 {
+				t.Fatal("an invalid workflow made a version")
+			}
+		})
+		t.Run("ImportIsAllOrNothing", func(t *testing.T) {
+			good := procedure()
+			good.Code = "1.000001"
+			bad := procedure()
+			bad.Code = "1.000002"
+			bad.Fees[0].Amount = -1
+			dup := procedure()
+			dup.Code = "1.000001"
+			rep, err := svc.Import(ctx, catalog.Bundle{Format: catalog.Format, Procedures: []catalog.Procedure{good, bad, dup}}, nil)
+			if !apperr.IsCode(err, apperr.Invalid) || len(rep.Rejected) != 2 {
+				t.Fatalf("%+v %v", rep, err)
+			}
+			if rep.Rejected[0].Item != "procedures[1] 1.000002" || rep.Rejected[0].Place != "fees[0].amount" {
+				t.Fatalf("rejections must name the place: %+v", rep.Rejected)
+			}
+			if _, _, err := svc.Procedure(ctx, "1.000001"); !apperr.IsCode(err, apperr.NotFound) {
+				t.Fatal("a rejected file imported something")
+			}
+		})
+		t.Run("ExportImportRoundTrip", func(t *testing.T) {
+			b, err := svc.Export(ctx)
+			if err != nil || len(b.Workflows) != 1 || len(b.Procedures) != 1 {
+				t.Fatalf("%+v %v", b, err)
+			}
+			var buf bytes.Buffer
+			if err := catalog.WriteBundle(&buf, b); err != nil {
+				t.Fatal(err)
+			}
+			back, err := catalog.ReadBundle(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls int
+			rep, err := svc.Import(ctx, back, func(done, total int) { calls++ })
+			if err != nil || rep.Procedures.Unchanged != 1 || rep.Workflows.Unchanged != 1 || calls == 0 {
+				t.Fatalf("re-import of an export must change nothing: %+v %v", rep, err)
+			}
+		})
+		t.Run("EveryChangeAudited", func(t *testing.T) {
+			rep, err := log.Verify(ctx)
+			if err != nil || !rep.OK() || rep.Entries < 4 {
+				t.Fatalf("%+v %v", rep, err)
+			}
+		})
+	})
+}
+
+func TestReadBundleRejectsBadFiles(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ file, key string }{
+		"NotJSON":      {"{\"format\": \"egov-catalog/1\",\n \"procedures\": [\n  {\"code\": ", "catalog.file_malformed"},
+		"UnknownField": {`{"format":"egov-catalog/1","procedures":[{"code":"1.000001","colour":"red"}]}`, "catalog.file_malformed"},
+		"FeeNotNumber": {`{"format":"egov-catalog/1","procedures":[{"code":"1.000001","fees":[{"name":"Lệ phí","kind":"charge","amount":"năm mươi nghìn"}]}]}`, "catalog.file_malformed"},
+		"WrongFormat":  {`{"format":"something-else"}`, "catalog.format"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := catalog.ReadBundle(strings.NewReader(tc.file))
+			wantKey(t, err, tc.key, "")
+		})
+	}
+	_, err := catalog.ReadBundle(strings.NewReader("{\"format\": \"egov-catalog/1\",\n \"procedures\": [\n  {\"code\": "))
+	if !strings.Contains(apperr.As(err).Fields[0].EN, "line 3") {
+		t.Errorf("a malformed file must name the line: %v", err)
+	}
+}
