@@ -30,6 +30,7 @@ import (
 	"egov/internal/apperr"
 	"egov/internal/audit"
 	"egov/internal/calendar"
+	"egov/internal/catalog"
 	"egov/internal/config"
 	"egov/internal/httpx"
 	"egov/internal/identity"
@@ -66,6 +67,7 @@ type Core struct {
 	Audit    *audit.Log
 	Identity *identity.Service
 	Calendar *calendar.Service
+	Catalog  *catalog.Service
 	now      func() time.Time
 }
 
@@ -100,6 +102,7 @@ func OpenCore(ctx context.Context, cfg config.Config, log *slog.Logger, now func
 		SessionTTL: cfg.SessionTTL, RequireTOTP: !cfg.Demo, Issuer: "egov",
 	})
 	c.Calendar = calendar.NewService(db, c.Audit, calendar.DefaultOfficeHours(), now)
+	c.Catalog = catalog.NewService(db, c.Audit, now)
 	return c, nil
 }
 

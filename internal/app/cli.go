@@ -13,9 +13,11 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"egov/internal/apperr"
 	"egov/internal/audit"
+	"egov/internal/catalog"
 	"egov/internal/config"
 	"egov/internal/identity"
 )
@@ -31,6 +33,8 @@ Usage:
   egov user reset-password USERNAME (password read from standard input)
   egov agency import FILE.csv       import agency codes and names (see egov agency export)
   egov agency export                write every agency as CSV to standard output
+  egov catalog import FILE.json     import procedures and workflows (all or nothing)
+  egov catalog export               write the whole catalogue as JSON to standard output
   egov audit verify                 check the audit log's hash chains and seals
   egov version                      print the version
   egov help                         this text
@@ -99,6 +103,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return userCmd(ctx, cfg, log, args, stdin, stdout, stderr)
 	case "agency":
 		return agencyCmd(ctx, cfg, log, args, stdout, stderr)
+	case "catalog":
+		return catalogCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":
 		if len(args) != 1 || args[0] != "verify" {
 			fmt.Fprintln(stderr, "usage: egov audit verify")
@@ -309,4 +315,74 @@ func agencyCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	}
 	fmt.Fprintln(stderr, "usage: egov agency import FILE.csv | egov agency export")
 	return 2
+}
+
+func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	switch {
+	case len(args) == 1 && args[0] == "export":
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+			b, err := c.Catalog.Export(ctx)
+			if err != nil {
+				return err
+			}
+			return catalog.WriteBundle(stdout, b)
+		})
+	case len(args) == 2 && args[0] == "import":
+		f, err := os.Open(args[1])
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		defer f.Close()
+		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+			b, err := catalog.ReadBundle(f)
+			if err != nil {
+				return explain(err)
+			}
+			bar := newProgress(stderr)
+			rep, err := c.Catalog.Import(actx, b, bar.update)
+			bar.done()
+			for _, r := range rep.Rejected {
+				place := ""
+				if r.Place != "" {
+					place = " " + r.Place
+				}
+				fmt.Fprintf(stderr, "%s%s: %s\n", r.Item, place, r.Reason)
+			}
+			if err != nil {
+				return explain(err)
+			}
+			fmt.Fprintln(stdout, rep.Summary())
+			return nil
+		})
+	}
+	fmt.Fprintln(stderr, "usage: egov catalog import FILE.json | egov catalog export")
+	return 2
+}
+
+// progress draws a bar with a rate on a terminal line.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	drawn bool
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+
+func (p *progress) update(done, total int) {
+	if total == 0 {
+		return
+	}
+	const width = 30
+	n := done * width / total
+	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-3)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d  %.0f/s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, rate)
+	p.drawn = true
+}
+
+func (p *progress) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
 }

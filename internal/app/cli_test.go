@@ -2,8 +2,8 @@ package app_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,5 +158,43 @@ func TestAgencyImportExportCommands(t *testing.T) {
 	_, out, _ = runCLI(t, env, "", "agency", "export")
 	if !strings.Contains(out, "000.00.03.H20,000.00.03.H20,Sở Tư pháp tỉnh Lạng Sơn") {
 		t.Fatal("the new code is not exported")
+	}
+}
+
+func TestCatalogCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"EGOV_DATA_DIR": dir, "EGOV_DEMO": "0"}
+	file := filepath.Join(dir, "catalog.json")
+	bundle := `{"format":"egov-catalog/1","workflows":[{"key":"xa-don-gian","name":{"vi":"Thủ tục giải quyết ngay"},"steps":[
+	 {"id":"tiep_nhan","name":{"vi":"Tiếp nhận và trả kết quả"},"unit":"receiving.onestop","role":"desk_officer","share":100,
+	  "actions":[{"action":"receive","to":"tiep_nhan"},{"action":"return_result","to":"end"},{"action":"refuse","to":"end"}]}]}],
+	"procedures":[{"code":"2.000815","name":"Chứng thực bản sao từ bản chính","field":"Chứng thực","level":"commune",
+	 "receivers":[{"kind":"commune"}],"decider":{"kind":"commune"},"channels":["in_person"],"online":"none",
+	 "time":{"n":1,"unit":"working_days"},"fees":[{"name":"Phí chứng thực","kind":"fee","amount":2000,"note":"mỗi trang"}],
+	 "documents":[{"name":"Bản chính giấy tờ","originals":1}],"result":"Bản sao được chứng thực","workflow":"xa-don-gian"}]}`
+	if err := os.WriteFile(file, []byte(bundle), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, env, "", "catalog", "import", file)
+	if code != 0 || !strings.Contains(out, "procedures: 1 created") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	code, out, _ = runCLI(t, env, "", "catalog", "import", file)
+	if code != 0 || !strings.Contains(out, "procedures: 0 created, 0 updated, 1 unchanged") {
+		t.Fatalf("second import must change nothing: %d %q", code, out)
+	}
+	code, out, _ = runCLI(t, env, "", "catalog", "export")
+	if code != 0 || !strings.Contains(out, `"code": "2.000815"`) || !strings.Contains(out, "Chứng thực bản sao") {
+		t.Fatalf("export: %d %q", code, out)
+	}
+	bad := strings.Replace(bundle, `"amount":2000`, `"amount":-2000`, 1)
+	bad = strings.Replace(bad, `"share":100`, `"share":90`, 1)
+	if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, env, "", "catalog", "import", file)
+	if code != 1 || !strings.Contains(errs, "procedures[0] 2.000815 fees[0].amount") || !strings.Contains(errs, "workflows[0] xa-don-gian steps") {
+		t.Fatalf("bad file: %d %q", code, errs)
 	}
 }
