@@ -17,6 +17,7 @@ import (
 	"egov/internal/apperr"
 	"egov/internal/audit"
 	"egov/internal/calendar"
+	"egov/internal/catalog"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 )
@@ -26,6 +27,7 @@ type Deps struct {
 	Log       *slog.Logger
 	Identity  *identity.Service
 	Calendar  *calendar.Service
+	Catalog   *catalog.Service
 	Audit     *audit.Log
 	PublicURL string
 	Version   string
@@ -84,6 +86,7 @@ func (a *API) register() {
 	a.calendarRoutes()
 	a.agencyRoutes()
 	a.userRoutes()
+	a.procedureRoutes()
 	a.notBuilt()
 }
 

@@ -91,7 +91,6 @@ func (a *API) userRoutes() {
 // and a plain message, so clients know they are not there yet.
 func (a *API) notBuilt() {
 	for _, op := range []struct{ id, path, what string }{
-		{"listProcedures", "/api/v1/procedures", "procedure catalogue"},
 		{"listDossiers", "/api/v1/dossiers", "dossiers"},
 	} {
 		huma.Register(a.h, huma.Operation{

@@ -31,6 +31,7 @@ import (
 	"egov/internal/audit"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
+	"egov/internal/catalog/demo"
 	"egov/internal/config"
 	"egov/internal/httpx"
 	"egov/internal/identity"
@@ -132,6 +133,27 @@ func masterKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	return nil, errors.New("EGOV_MASTER_KEY or EGOV_MASTER_KEY_FILE is required outside the embedded default")
 }
 
+// SeedDemoCatalog loads the demo catalogue (Lạng Sơn's procedures and
+// workflows) into an empty catalogue; a catalogue that has procedures is
+// left alone, so an administrator's edits are never reverted.
+func (c *Core) SeedDemoCatalog(ctx context.Context) error {
+	have, err := c.Catalog.Procedures(ctx)
+	if err != nil || len(have) > 0 {
+		return err
+	}
+	ws, ps, err := demo.Load()
+	if err != nil {
+		return err
+	}
+	rep, err := c.Catalog.Import(audit.WithActor(ctx, audit.Actor{Username: "seed"}),
+		catalog.Bundle{Format: catalog.Format, Workflows: ws, Procedures: ps}, nil)
+	if err != nil {
+		return fmt.Errorf("demo catalogue: %w (%v)", err, rep.Rejected)
+	}
+	c.Log.Info("demo catalogue loaded", "procedures", rep.Procedures.Created, "workflows", rep.Workflows.Created)
+	return nil
+}
+
 // SeedDemo creates the demo province if it should exist and does not,
 // printing the demo accounts once. force seeds even into a database that
 // already has users (egov seed demo, EGOV_DEMO=1).
@@ -190,6 +212,7 @@ type App struct {
 	server  *http.Server
 	ln      net.Listener
 	sub     *nats.Subscription
+	catSub  *nats.Subscription
 }
 
 // New builds the whole app; Run serves it.
@@ -209,6 +232,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		if _, err := core.SeedDemo(ctx, o.Stdout, cfg.DemoSet); err != nil {
 			return nil, fmt.Errorf("demo seed: %w", err)
 		}
+		if done, err := seed.Already(ctx, core.DB); err != nil {
+			return nil, err
+		} else if done {
+			if err := core.SeedDemoCatalog(ctx); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if a.blobs, err = blob.NewLocal(filepath.Join(cfg.DataDir, "blobs")); err != nil {
 		return nil, err
@@ -220,6 +250,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	// within calendar.RefreshEvery without it).
 	a.Calendar.Changed = func() { _ = a.bus.NC.Publish("egov.calendar.changed", nil) }
 	if a.sub, err = a.bus.NC.Subscribe("egov.calendar.changed", func(*nats.Msg) { a.Calendar.Invalidate() }); err != nil {
+		return nil, err
+	}
+	a.Catalog.Changed = func() { _ = a.bus.NC.Publish("egov.catalog.changed", nil) }
+	if a.catSub, err = a.bus.NC.Subscribe("egov.catalog.changed", func(*nats.Msg) { a.Catalog.Invalidate() }); err != nil {
 		return nil, err
 	}
 
@@ -256,13 +290,13 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		return err
 	}
 	province, provinceEn := a.provinceNames(ctx)
-	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Box: a.Box, OIDC: rp,
+	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
-	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -443,8 +477,10 @@ func (a *App) Addr() net.Addr {
 }
 
 func (a *App) close() {
-	if a.sub != nil {
-		_ = a.sub.Unsubscribe()
+	for _, sub := range []*nats.Subscription{a.sub, a.catSub} {
+		if sub != nil {
+			_ = sub.Unsubscribe()
+		}
 	}
 	if a.bus != nil {
 		a.bus.Close()

@@ -97,6 +97,9 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 			if err == nil && !made {
 				fmt.Fprintln(stdout, "the demo province already exists")
 			}
+			if err == nil {
+				err = c.SeedDemoCatalog(ctx)
+			}
 			return err
 		})
 	case "user":

@@ -55,7 +55,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	// Every documented operation answers on the server (not the mux's 404/405).
 	for _, op := range documented {
 		method, path, _ := strings.Cut(op, " ")
-		path = strings.NewReplacer("{id}", "1", "{date}", "2026-12-31").Replace(path)
+		path = strings.NewReplacer("{id}", "1", "{date}", "2026-12-31", "{code}", "1.001193").Replace(path)
 		r := s.do(http.DefaultClient, method, path, "", nil)
 		if r.status == http.StatusMethodNotAllowed || (r.status == 404 && !strings.Contains(r.body, "not_found")) {
 			t.Errorf("%s answers %d", op, r.status)

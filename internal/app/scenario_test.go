@@ -198,7 +198,7 @@ func TestAPI(t *testing.T) {
 				body: `{"kind":"declared_off","name":"Nghỉ cuối năm"}`, status: 200},
 			{name: "DeclarationApplies", path: "/api/v1/calendar/due?start=2026-12-30T08:00:00%2B07:00&working_days=1", status: 200,
 				want: []string{`"due":"2027-01-04T17:00:00+07:00"`}},
-			{name: "NotBuiltYet", path: "/api/v1/procedures", status: 501, want: []string{"not_implemented"}},
+			{name: "NotBuiltYet", path: "/api/v1/dossiers", status: 501, want: []string{"not_implemented"}},
 			{name: "Logout", as: "api:lanhdao", method: "DELETE", path: "/api/v1/sessions/current", status: 204},
 		})
 	})
@@ -221,4 +221,27 @@ func communeID(t *testing.T, s *server) string {
 	}
 	t.Fatal("demo commune not found")
 	return ""
+}
+
+func TestCatalogue(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, s *server) {
+		runScenarios(t, s, []scenario{
+			{name: "ListPage", path: "/thu-tuc", status: 200, want: []string{"Danh mục thủ tục hành chính", "Hộ tịch", "Chứng thực"}},
+			{name: "SearchWithoutDiacritics", path: "/thu-tuc?q=dang+ky+khai+sinh", status: 200, want: []string{`href="/thu-tuc/1.001193"`}},
+			{name: "SearchFilterLevel", path: "/thu-tuc?cap=province", status: 200, want: []string{"Cấp tỉnh"}, notWant: []string{"Cấp xã ·"}},
+			{name: "ProcedurePage", path: "/thu-tuc/1.001193", status: 200,
+				want: []string{"Thời hạn giải quyết", "Hồ sơ cần chuẩn bị", "Nộp hồ sơ trực tuyến", "Căn cứ pháp lý", "ngày làm việc"}},
+			{name: "ProcedureInEnglish", path: "/thu-tuc/1.001193?lang=en", status: 200, want: []string{"What to bring", "working day"}},
+			{name: "UnknownProcedure", path: "/thu-tuc/9.999999", status: 404, want: []string{"Không tìm thấy thủ tục"}},
+			{name: "SubmitNotBuilt", path: "/nop-ho-so/1.001193", status: 501, want: []string{"đang được xây dựng"}},
+			{name: "APIList", path: "/api/v1/procedures?q=khai+sinh&limit=2", status: 200, want: []string{`"code":"1.001193"`, `"next_cursor"`}},
+			{name: "APITypo", path: "/api/v1/procedures?q=chung+thuc+ban+sao+tu+ban+chin", status: 200, want: []string{`"code":"2.000815"`}},
+			{name: "APIFilters", path: "/api/v1/procedures?field=H%E1%BB%99+t%E1%BB%8Bch&level=commune", status: 200, want: []string{`"field":"Hộ tịch"`}, notWant: []string{`"field":"Chứng thực"`}},
+			{name: "APIBadCursor", path: "/api/v1/procedures?cursor=xyz", status: 400, want: []string{"catalog.bad_cursor"}},
+			{name: "APIBadLevel", path: "/api/v1/procedures?level=district", status: 422},
+			{name: "APIOne", path: "/api/v1/procedures/2.000815", status: 200, want: []string{`"documents"`, `"workflow":"xa-don-gian"`}},
+			{name: "APINotFound", path: "/api/v1/procedures/9.999999", status: 404, want: []string{"procedure.not_found"}},
+		})
+	})
 }

@@ -182,6 +182,7 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 		}
 		return s.audit.Record(ctx, tx, "catalog.import", "catalog", "bundle", rep)
 	})
+	s.changed(err == nil && rep.Procedures.Created+rep.Procedures.Updated+rep.Workflows.Created+rep.Workflows.Updated > 0)
 	return rep, err
 }
 

@@ -28,6 +28,10 @@ type Service struct {
 	db    *sqldb.DB
 	audit *audit.Log
 	now   func() time.Time
+	idx   index
+	// Changed, if set, is called after a change is committed (the app
+	// publishes it so other replicas rebuild their search index at once).
+	Changed func()
 }
 
 // NewService returns the catalogue service.
@@ -123,7 +127,19 @@ func (s *Service) SaveWorkflow(ctx context.Context, w Workflow) (int, bool, erro
 		v, changed, err = s.put(ctx, tx, kindWorkflow, w.Key, w)
 		return err
 	})
+	s.changed(err == nil && changed)
 	return v, changed, err
+}
+
+// changed tells this replica's index, and the others, about a change.
+func (s *Service) changed(yes bool) {
+	if !yes {
+		return
+	}
+	s.Invalidate()
+	if s.Changed != nil {
+		s.Changed()
+	}
 }
 
 // SaveProcedure validates and stores a procedure, whose workflow must exist.
@@ -141,6 +157,7 @@ func (s *Service) SaveProcedure(ctx context.Context, p Procedure) (int, bool, er
 		v, changed, err = s.put(ctx, tx, kindProcedure, p.Code, p)
 		return err
 	})
+	s.changed(err == nil && changed)
 	return v, changed, err
 }
 

@@ -146,3 +146,73 @@ func TestReadBundleRejectsBadFiles(t *testing.T) {
 		t.Errorf("a malformed file must name the line: %v", err)
 	}
 }
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		svc, _ := service(db)
+		w := commune()
+		if _, _, err := svc.SaveWorkflow(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		add := func(code, name, field string, level catalog.Level, online catalog.Online) {
+			p := procedure()
+			p.Code, p.Name, p.Field, p.Level, p.Online = code, name, field, level, online
+			if online != catalog.OnlineFull {
+				p.Channels = []catalog.Channel{catalog.ChannelInPerson}
+			}
+			if level == catalog.LevelProvince {
+				p.Receivers = []catalog.AgencyRef{{Code: "000.00.02.H37"}}
+				p.Decider = catalog.AgencyRef{Code: "000.00.03.H37"}
+			}
+			if _, _, err := svc.SaveProcedure(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add("1.001193", "Thủ tục đăng ký khai sinh", "Hộ tịch", catalog.LevelCommune, catalog.OnlineFull)
+		add("1.000656", "Thủ tục đăng ký khai tử", "Hộ tịch", catalog.LevelCommune, catalog.OnlineFull)
+		add("2.000815", "Chứng thực bản sao từ bản chính", "Chứng thực", catalog.LevelCommune, catalog.OnlineNone)
+		add("2.000488", "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam", "Lý lịch tư pháp", catalog.LevelProvince, catalog.OnlinePartial)
+
+		for _, tc := range []struct {
+			name  string
+			q     catalog.ListQuery
+			first string
+			total int
+		}{
+			{"WithoutDiacritics", catalog.ListQuery{Text: "dang ky khai sinh"}, "1.001193", -1},
+			{"WordOrder", catalog.ListQuery{Text: "khai sinh dang ky"}, "1.001193", -1},
+			{"Typo", catalog.ListQuery{Text: "khia sinh"}, "1.001193", -1},
+			{"Code", catalog.ListQuery{Text: "2.000815"}, "2.000815", -1},
+			{"FieldFilter", catalog.ListQuery{Field: "Hộ tịch"}, "", 2},
+			{"LevelFilter", catalog.ListQuery{Level: catalog.LevelProvince}, "2.000488", 1},
+			{"AgencyFilter", catalog.ListQuery{Agency: "000.00.03.H37"}, "2.000488", 1},
+			{"FullOnline", catalog.ListQuery{FullOnline: true}, "", 2},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				res, err := svc.Search(ctx, tc.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.first != "" && (len(res.Items) == 0 || res.Items[0].Code != tc.first) {
+					t.Fatalf("first %v, want %s", res.Items, tc.first)
+				}
+				if tc.total >= 0 && res.Total != tc.total {
+					t.Fatalf("total %d, want %d", res.Total, tc.total)
+				}
+			})
+		}
+		t.Run("NewProcedureIsFoundAtOnce", func(t *testing.T) {
+			add("1.004837", "Thủ tục đăng ký kết hôn", "Hộ tịch", catalog.LevelCommune, catalog.OnlinePartial)
+			res, _ := svc.Search(ctx, catalog.ListQuery{Text: "ket hon"})
+			if len(res.Items) == 0 || res.Items[0].Code != "1.004837" {
+				t.Fatalf("%+v", res.Items)
+			}
+		})
+		t.Run("BadCursor", func(t *testing.T) {
+			if _, err := svc.Search(ctx, catalog.ListQuery{Cursor: "!!"}); !apperr.IsCode(err, apperr.Invalid) {
+				t.Fatal(err)
+			}
+		})
+	})
+}

@@ -10,6 +10,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	// Public portal
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /lich-lam-viec", s.calendarPage)
+	mux.HandleFunc("GET /thu-tuc", s.procedures)
+	mux.HandleFunc("GET /thu-tuc/{code}", s.procedure)
+	mux.HandleFunc("GET /nop-ho-so/{code}", s.submitNotBuilt)
 
 	// Sign-in and account
 	mux.HandleFunc("GET /dang-nhap", s.loginForm)

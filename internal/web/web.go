@@ -20,6 +20,7 @@ import (
 	"egov/internal/apperr"
 	"egov/internal/audit"
 	"egov/internal/calendar"
+	"egov/internal/catalog"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidclogin"
@@ -38,6 +39,7 @@ type Deps struct {
 	Identity      *identity.Service
 	Audit         *audit.Log
 	Calendar      *calendar.Service
+	Catalog       *catalog.Service
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
 	SecureCookies bool
