@@ -35,7 +35,11 @@ func termText(lang string, t catalog.Term) string {
 	if lang == "vi" {
 		n = strings.ReplaceAll(n, ".", ",")
 	}
-	return n + " " + translate(lang, "unit."+string(t.Unit))
+	unit := translate(lang, "unit."+string(t.Unit))
+	if lang == "en" && t.N == 1 {
+		unit = strings.TrimSuffix(unit, "s") // 1 working day
+	}
+	return n + " " + unit
 }
 
 // money formats đồng the Vietnamese way: 1.500.000 đồng.
