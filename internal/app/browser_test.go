@@ -370,6 +370,11 @@ func browserPages(t *testing.T, s bsuite) {
 		{"CalendarError", "/lich-lam-viec?start=bad&days=5", 400, ""},
 		{"Login", "/dang-nhap", 200, "login"},
 		{"NotFound", "/khong-co", 404, ""},
+		{"Procedures", "/thu-tuc", 200, "procedures"},
+		{"ProcedureSearch", "/thu-tuc?q=chung+thuc+ban+sao&cap=commune", 200, "procedure-search"},
+		{"Procedure", "/thu-tuc/1.001193", 200, "procedure"},
+		{"ProcedureInterAgency", "/thu-tuc/2.000986", 200, ""},
+		{"SubmitNotBuilt", "/nop-ho-so/1.001193", 501, ""},
 	}
 	for _, lang := range []string{"vi", "en"} {
 		for _, p := range public {
