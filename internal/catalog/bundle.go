@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"egov/internal/apperr"
+	"egov/internal/eform"
 )
 
 // Format names the catalogue's JSON exchange format.
@@ -18,9 +19,10 @@ const Format = "egov-catalog/1"
 
 // Bundle is a whole catalogue (or part of one) as one JSON document.
 type Bundle struct {
-	Format     string      `json:"format"`
-	Workflows  []Workflow  `json:"workflows,omitempty"`
-	Procedures []Procedure `json:"procedures,omitempty"`
+	Format     string       `json:"format"`
+	Workflows  []Workflow   `json:"workflows,omitempty"`
+	Forms      []eform.Form `json:"forms,omitempty"`
+	Procedures []Procedure  `json:"procedures,omitempty"`
 }
 
 // Counts counts what an import did to one kind of item.
@@ -41,6 +43,7 @@ type Rejected struct {
 // ImportReport tells what an import did, or would have done.
 type ImportReport struct {
 	Workflows  Counts     `json:"workflows"`
+	Forms      Counts     `json:"forms"`
 	Procedures Counts     `json:"procedures"`
 	Rejected   []Rejected `json:"rejected,omitempty"`
 }
@@ -119,6 +122,20 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 		}
 		wfKeys[w.Key] = true
 	}
+	formKeys := map[string]bool{}
+	for i, f := range b.Forms {
+		item := fmt.Sprintf("forms[%d] %s", i, f.Key)
+		if err := f.Validate(); err != nil {
+			reject(item, err)
+		}
+		if !keyRe.MatchString(f.Key) {
+			reject(item, apperr.Validation(apperr.Field("key", "form.key", "Mã biểu mẫu không hợp lệ.", "The form key is not valid.")))
+		}
+		if formKeys[f.Key] {
+			reject(item, apperr.Validation(apperr.Field("key", "catalog.duplicate", "Mã trùng trong tệp.", "Duplicate key in the file.")))
+		}
+		formKeys[f.Key] = true
+	}
 	existing, err := s.Workflows(ctx)
 	if err != nil {
 		return rep, err
@@ -126,6 +143,14 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 	known := map[string]bool{}
 	for _, w := range existing {
 		known[w.Key] = true
+	}
+	existingForms, err := s.Forms(ctx)
+	if err != nil {
+		return rep, err
+	}
+	knownForms := map[string]bool{}
+	for _, f := range existingForms {
+		knownForms[f.Key] = true
 	}
 	codes := map[string]bool{}
 	for i, p := range b.Procedures {
@@ -137,6 +162,10 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 			reject(item, apperr.Validation(apperr.Field("code", "catalog.duplicate", "Mã thủ tục trùng trong tệp.", "Duplicate procedure code in the file.")))
 		}
 		codes[p.Code] = true
+		if p.Form != "" && !formKeys[p.Form] && !knownForms[p.Form] {
+			reject(item, apperr.Validation(apperr.Field("form", "procedure.form_unknown",
+				"Biểu mẫu chưa có trong danh mục.", fmt.Sprintf("The form %q is neither in the file nor in the catalogue.", p.Form))))
+		}
 		if p.Workflow != "" && !wfKeys[p.Workflow] && !known[p.Workflow] {
 			reject(item, apperr.Validation(apperr.Field("workflow", "procedure.workflow_unknown",
 				"Quy trình chưa có trong danh mục.", fmt.Sprintf("The workflow %q is neither in the file nor in the catalogue.", p.Workflow))))
@@ -145,7 +174,7 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 	if len(rep.Rejected) > 0 {
 		return rep, ErrImportRejected
 	}
-	total, done := len(b.Workflows)+len(b.Procedures), 0
+	total, done := len(b.Workflows)+len(b.Forms)+len(b.Procedures), 0
 	tick := func() {
 		done++
 		if progress != nil && (done%50 == 0 || done == total) {
@@ -163,13 +192,21 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 		}
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		rep.Workflows, rep.Procedures = Counts{}, Counts{}
+		rep.Workflows, rep.Forms, rep.Procedures = Counts{}, Counts{}, Counts{}
 		for _, w := range b.Workflows {
 			v, changed, err := s.put(ctx, tx, kindWorkflow, w.Key, w)
 			if err != nil {
 				return err
 			}
 			count(&rep.Workflows, v, changed)
+			tick()
+		}
+		for _, f := range b.Forms {
+			v, changed, err := s.put(ctx, tx, kindForm, f.Key, f)
+			if err != nil {
+				return err
+			}
+			count(&rep.Forms, v, changed)
 			tick()
 		}
 		for _, p := range b.Procedures {
@@ -182,7 +219,8 @@ func (s *Service) Import(ctx context.Context, b Bundle, progress func(done, tota
 		}
 		return s.audit.Record(ctx, tx, "catalog.import", "catalog", "bundle", rep)
 	})
-	s.changed(err == nil && rep.Procedures.Created+rep.Procedures.Updated+rep.Workflows.Created+rep.Workflows.Updated > 0)
+	s.changed(err == nil && rep.Procedures.Created+rep.Procedures.Updated+rep.Workflows.Created+rep.Workflows.Updated+
+		rep.Forms.Created+rep.Forms.Updated > 0)
 	return rep, err
 }
 
@@ -191,6 +229,9 @@ func (s *Service) Export(ctx context.Context) (Bundle, error) {
 	b := Bundle{Format: Format}
 	var err error
 	if b.Workflows, err = s.Workflows(ctx); err != nil {
+		return b, err
+	}
+	if b.Forms, err = s.Forms(ctx); err != nil {
 		return b, err
 	}
 	b.Procedures, err = s.Procedures(ctx)
@@ -208,8 +249,9 @@ func WriteBundle(w io.Writer, b Bundle) error {
 // Summary is a one-line account of an import.
 func (r ImportReport) Summary() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "workflows: %d created, %d updated, %d unchanged; procedures: %d created, %d updated, %d unchanged",
-		r.Workflows.Created, r.Workflows.Updated, r.Workflows.Unchanged, r.Procedures.Created, r.Procedures.Updated, r.Procedures.Unchanged)
+	fmt.Fprintf(&sb, "workflows: %d created, %d updated, %d unchanged; forms: %d created, %d updated, %d unchanged; procedures: %d created, %d updated, %d unchanged",
+		r.Workflows.Created, r.Workflows.Updated, r.Workflows.Unchanged, r.Forms.Created, r.Forms.Updated, r.Forms.Unchanged,
+		r.Procedures.Created, r.Procedures.Updated, r.Procedures.Unchanged)
 	if len(r.Rejected) > 0 {
 		fmt.Fprintf(&sb, "; %d problems", len(r.Rejected))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"egov/internal/apperr"
 	"egov/internal/audit"
+	"egov/internal/eform"
 	"egov/internal/platform/sqldb"
 )
 
@@ -19,6 +20,7 @@ import (
 const (
 	kindProcedure = "procedure"
 	kindWorkflow  = "workflow"
+	kindForm      = "form"
 )
 
 // Service stores the catalogue. Every change makes a new version when the
@@ -43,6 +45,7 @@ func NewService(db *sqldb.DB, log *audit.Log, now func() time.Time) *Service {
 }
 
 var (
+	ErrFormNotFound      = apperr.New(apperr.NotFound, "form.not_found", "Không tìm thấy biểu mẫu.", "Form not found.")
 	ErrProcedureNotFound = apperr.New(apperr.NotFound, "procedure.not_found", "Không tìm thấy thủ tục.", "Procedure not found.")
 	ErrWorkflowNotFound  = apperr.New(apperr.NotFound, "workflow.not_found", "Không tìm thấy quy trình.", "Workflow not found.")
 )
@@ -142,7 +145,51 @@ func (s *Service) changed(yes bool) {
 	}
 }
 
-// SaveProcedure validates and stores a procedure, whose workflow must exist.
+// SaveForm validates and stores an e-form.
+func (s *Service) SaveForm(ctx context.Context, f eform.Form) (int, bool, error) {
+	if err := f.Validate(); err != nil {
+		return 0, false, err
+	}
+	if !keyRe.MatchString(f.Key) {
+		return 0, false, apperr.Validation(apperr.Field("key", "form.key", "Mã biểu mẫu không hợp lệ.", "The form key is not valid."))
+	}
+	var v int
+	var changed bool
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		v, changed, err = s.put(ctx, tx, kindForm, f.Key, f)
+		return err
+	})
+	return v, changed, err
+}
+
+// Form returns the current version of an e-form.
+func (s *Service) Form(ctx context.Context, key string) (eform.Form, Version, error) {
+	var f eform.Form
+	v, err := s.get(ctx, s.db.R, kindForm, key, &f)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, v, ErrFormNotFound
+	}
+	return f, v, err
+}
+
+// FormAt returns a given version of an e-form (a dossier's).
+func (s *Service) FormAt(ctx context.Context, key string, version int) (eform.Form, error) {
+	var f eform.Form
+	_, err := s.getVersion(ctx, kindForm, key, version, &f)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrFormNotFound
+	}
+	return f, err
+}
+
+// Forms returns every current e-form, by key.
+func (s *Service) Forms(ctx context.Context) ([]eform.Form, error) {
+	return all[eform.Form](ctx, s.db.R, kindForm)
+}
+
+// SaveProcedure validates and stores a procedure, whose workflow (and
+// form, if it names one) must exist.
 func (s *Service) SaveProcedure(ctx context.Context, p Procedure) (int, bool, error) {
 	if err := p.Validate(); err != nil {
 		return 0, false, err
@@ -152,6 +199,16 @@ func (s *Service) SaveProcedure(ctx context.Context, p Procedure) (int, bool, er
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := s.workflowExists(ctx, tx, p.Workflow); err != nil {
 			return err
+		}
+		if p.Form != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM catalog_items WHERE kind = $1 AND key = $2`, kindForm, p.Form).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return apperr.Validation(apperr.Field("form", "procedure.form_unknown",
+					fmt.Sprintf("Biểu mẫu %q chưa có trong danh mục.", p.Form), fmt.Sprintf("The form %q is not in the catalogue.", p.Form)))
+			}
 		}
 		var err error
 		v, changed, err = s.put(ctx, tx, kindProcedure, p.Code, p)

@@ -10,6 +10,7 @@ import (
 	"egov/internal/apperr"
 	"egov/internal/audit"
 	"egov/internal/catalog"
+	"egov/internal/eform"
 	"egov/internal/platform/sqldb"
 	"egov/internal/platform/sqldb/sqldbtest"
 )
@@ -214,5 +215,42 @@ func TestSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	})
+}
+
+func TestForms(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		svc, _ := service(db)
+		if _, _, err := svc.SaveWorkflow(ctx, commune()); err != nil {
+			t.Fatal(err)
+		}
+		p := procedure()
+		p.Form = "1.001193"
+		_, _, err := svc.SaveProcedure(ctx, p)
+		wantKey(t, err, "procedure.form_unknown", "form")
+
+		f := eform.Form{Key: "1.001193", Title: eform.Text{VI: "Tờ khai đăng ký khai sinh"}, Fields: []eform.Field{
+			{Name: "ho_ten_tre", Type: eform.TypeText, Label: eform.Text{VI: "Họ, chữ đệm, tên của trẻ"}, Required: true},
+			{Name: "ngay_sinh", Type: eform.TypeDate, Label: eform.Text{VI: "Ngày sinh"}, Required: true},
+		}}
+		bad := f
+		bad.Fields = append([]eform.Field(nil), f.Fields...)
+		bad.Fields[1].Type = "datetime"
+		_, err = svc.Import(ctx, catalog.Bundle{Format: catalog.Format, Forms: []eform.Form{bad}}, nil)
+		if !apperr.IsCode(err, apperr.Invalid) {
+			t.Fatalf("a form field of unknown type must be refused: %v", err)
+		}
+		rep, err := svc.Import(ctx, catalog.Bundle{Format: catalog.Format, Forms: []eform.Form{f}, Procedures: []catalog.Procedure{p}}, nil)
+		if err != nil || rep.Forms.Created != 1 || rep.Procedures.Created != 1 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		got, ver, err := svc.Form(ctx, "1.001193")
+		if err != nil || ver.Version != 1 || len(got.Fields) != 2 {
+			t.Fatalf("%+v %v", got, err)
+		}
+		if _, cleanErrs := got.Check(eform.Values{"ho_ten_tre": {"Nguyễn Văn Bình"}, "ngay_sinh": {"31/02/2026"}}); len(cleanErrs) != 1 {
+			t.Fatalf("the stored form must validate like the definition: %v", cleanErrs)
+		}
 	})
 }
