@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"egov/internal/apperr"
+	"egov/internal/calendar"
 	"egov/internal/catalog"
+	"egov/internal/eform"
 	"egov/internal/httpx"
 )
 
@@ -166,4 +168,66 @@ func (s *Server) submitNotBuilt(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "dossier.not_built",
 		"Nộp hồ sơ trực tuyến đang được xây dựng. Trong thời gian này, vui lòng nộp hồ sơ trực tiếp tại bộ phận một cửa.",
 		"Online submission is being built. Meanwhile, please submit the dossier in person at the one-stop desk."))
+}
+
+type formPreview struct {
+	Code, Name string
+	Fields     []eform.FieldView
+	Checked    bool
+	Flags      []string
+}
+
+// formPreview shows a procedure's e-form and checks what is typed into it
+// with the same rules the server applies to a dossier. Nothing is stored.
+func (s *Server) formPreview(w http.ResponseWriter, r *http.Request) {
+	pr, _, err := s.Catalog.Procedure(r.Context(), r.PathValue("code"))
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	if pr.Form == "" {
+		httpx.WriteError(w, r, catalog.ErrFormNotFound)
+		return
+	}
+	f, _, err := s.Catalog.Form(r.Context(), pr.Form)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	p := s.page(r, "form.preview", "")
+	now := s.Now().In(calendar.Location())
+	today := eform.WithToday(eform.Date{Year: now.Year(), Month: now.Month(), Day: now.Day()})
+	d := formPreview{Code: pr.Code, Name: pr.Name}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		vals := eform.Values(r.PostForm)
+		clean, errs := f.Check(vals, today)
+		d.Checked = true
+		for _, fe := range errs {
+			msg := fe.VI
+			if p.Lang == "en" {
+				msg = fe.EN
+			}
+			p.Errors = append(p.Errors, FieldMsg{Field: "f-" + strings.SplitN(fe.Field, ".", 2)[0], Message: msg})
+		}
+		for _, fl := range clean.Flags {
+			if p.Lang == "en" {
+				d.Flags = append(d.Flags, fl.EN)
+			} else {
+				d.Flags = append(d.Flags, fl.VI)
+			}
+		}
+		if len(errs) > 0 {
+			status = http.StatusBadRequest
+		}
+		d.Fields = f.View(p.Lang, vals, errs, today)
+	} else {
+		d.Fields = f.View(p.Lang, nil, nil, today)
+	}
+	p.Data = d
+	s.render(w, r, status, "form_preview", p)
 }

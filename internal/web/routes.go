@@ -12,6 +12,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /lich-lam-viec", s.calendarPage)
 	mux.HandleFunc("GET /thu-tuc", s.procedures)
 	mux.HandleFunc("GET /thu-tuc/{code}", s.procedure)
+	mux.HandleFunc("GET /thu-tuc/{code}/to-khai", s.formPreview)
+	mux.HandleFunc("POST /thu-tuc/{code}/to-khai", s.formPreview)
 	mux.HandleFunc("GET /nop-ho-so/{code}", s.submitNotBuilt)
 
 	// Sign-in and account
