@@ -68,7 +68,7 @@ func (a *API) procedureRoutes() {
 		OperationID: "getProcedure", Method: http.MethodGet, Path: "/api/v1/procedures/{code}",
 		Summary: "Một thủ tục, đầy đủ / One procedure, whole", Tags: []string{"catalogue"}, Errors: []int{404},
 	}, func(ctx context.Context, in *getIn) (*struct{ Body catalog.Procedure }, error) {
-		p, _, err := a.Catalog.Procedure(ctx, in.Code)
+		p, err := a.Catalog.Published(ctx, in.Code)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}

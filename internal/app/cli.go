@@ -18,6 +18,8 @@ import (
 	"egov/internal/apperr"
 	"egov/internal/audit"
 	"egov/internal/catalog"
+	"egov/internal/catalog/demo"
+	"egov/internal/catalog/natconv"
 	"egov/internal/config"
 	"egov/internal/identity"
 )
@@ -35,6 +37,8 @@ Usage:
   egov agency export                write every agency as CSV to standard output
   egov catalog import FILE.json     import procedures and workflows (all or nothing)
   egov catalog export               write the whole catalogue as JSON to standard output
+  egov catalog convert ARCHIVE      convert the national portal's procedures (.tar.gz) to a catalogue file
+                                    on standard output (incomplete ones become drafts; a report goes to stderr)
   egov audit verify                 check the audit log's hash chains and seals
   egov version                      print the version
   egov help                         this text
@@ -330,6 +334,40 @@ func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 			}
 			return catalog.WriteBundle(stdout, b)
 		})
+	case len(args) == 2 && args[0] == "convert":
+		f, err := os.Open(args[1])
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		defer f.Close()
+		raws, err := natconv.ReadArchive(f)
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		procs, rep := natconv.ConvertAll(raws)
+		ws, _, err := demo.Load()
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		drafts := 0
+		for _, p := range procs {
+			if p.Draft {
+				drafts++
+			}
+		}
+		fmt.Fprintf(stderr, "%d procedures converted: %d complete (%d without any flag), %d drafts to finish by hand\n",
+			rep.Total, rep.Valid, rep.Clean, drafts)
+		for _, fc := range rep.TopFlags(10) {
+			fmt.Fprintf(stderr, "  %5d  %s\n", fc.Count, fc.Flag)
+		}
+		if err := catalog.WriteBundle(stdout, catalog.Bundle{Format: catalog.Format, Workflows: append(ws, natconv.Ministry), Procedures: procs}); err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		return 0
 	case len(args) == 2 && args[0] == "import":
 		f, err := os.Open(args[1])
 		if err != nil {
@@ -360,7 +398,7 @@ func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 			return nil
 		})
 	}
-	fmt.Fprintln(stderr, "usage: egov catalog import FILE.json | egov catalog export")
+	fmt.Fprintln(stderr, "usage: egov catalog import FILE.json | egov catalog export | egov catalog convert ARCHIVE.tar.gz")
 	return 2
 }
 

@@ -83,6 +83,9 @@ func (s *Service) current(ctx context.Context) (*index, error) {
 		byCode := make(map[string]Procedure, len(procs))
 		fieldSet := map[string]bool{}
 		for _, p := range procs {
+			if p.Draft {
+				continue // not published
+			}
 			byCode[p.Code] = p
 			fieldSet[p.Field] = true
 			docs = append(docs, docOf(p))
@@ -168,6 +171,16 @@ func (s *Service) Search(ctx context.Context, q ListQuery) (Listing, error) {
 		}
 	}
 	return out, nil
+}
+
+// Published returns a procedure only if it is published (not a draft):
+// what the public portal and API show.
+func (s *Service) Published(ctx context.Context, code string) (Procedure, error) {
+	p, _, err := s.Procedure(ctx, code)
+	if err == nil && p.Draft {
+		return Procedure{}, ErrProcedureNotFound
+	}
+	return p, err
 }
 
 // Fields lists the fields (lĩnh vực) of the catalogue, in Vietnamese order.

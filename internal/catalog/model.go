@@ -139,6 +139,11 @@ type Procedure struct {
 	// Flags are what the converter could not parse and a person must
 	// check (e.g. "time: garbled").
 	Flags []string `json:"flags,omitempty"`
+	// Draft procedures are stored but not published: the portal does not
+	// show them and dossiers cannot use them. Imported data that is not
+	// complete yet (no processing time, no result) loads as a draft for an
+	// administrator to finish.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // Version is a stored version of a catalogue item.

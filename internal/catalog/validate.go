@@ -294,8 +294,21 @@ func (pr *Procedure) Validate() error {
 	if pr.Form != "" && !keyRe.MatchString(pr.Form) {
 		p.add("form", "procedure.form", "Mã biểu mẫu %q không hợp lệ.", "The form key %q is not valid.", pr.Form)
 	}
+	if pr.Draft {
+		// A draft may lack what only a person can settle; the rest must hold.
+		kept := p[:0]
+		for _, f := range p {
+			if !draftTolerates[f.Key] {
+				kept = append(kept, f)
+			}
+		}
+		p = kept
+	}
 	return p.err()
 }
+
+// draftTolerates are the problems a draft may keep until it is published.
+var draftTolerates = map[string]bool{"procedure.time_unit": true, "procedure.time": true, "procedure.result": true}
 
 func checkRef(p *problems, at string, r AgencyRef) {
 	switch {
@@ -306,4 +319,11 @@ func checkRef(p *problems, at string, r AgencyRef) {
 	case r.Kind != "" && !slices.Contains(identity.AgencyKinds, identity.AgencyKind(r.Kind)):
 		p.add(at+".kind", "procedure.agency_kind", "Loại cơ quan %q không hợp lệ.", "Unknown agency kind %q.", r.Kind)
 	}
+}
+
+// ValidatePublished checks a procedure as if it were to be published:
+// what a draft still lacks is reported too.
+func (pr Procedure) ValidatePublished() error {
+	pr.Draft = false
+	return pr.Validate()
 }

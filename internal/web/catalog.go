@@ -113,7 +113,7 @@ type procView struct {
 }
 
 func (s *Server) procedure(w http.ResponseWriter, r *http.Request) {
-	pr, _, err := s.Catalog.Procedure(r.Context(), r.PathValue("code"))
+	pr, err := s.Catalog.Published(r.Context(), r.PathValue("code"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -180,7 +180,7 @@ type formPreview struct {
 // formPreview shows a procedure's e-form and checks what is typed into it
 // with the same rules the server applies to a dossier. Nothing is stored.
 func (s *Server) formPreview(w http.ResponseWriter, r *http.Request) {
-	pr, _, err := s.Catalog.Procedure(r.Context(), r.PathValue("code"))
+	pr, err := s.Catalog.Published(r.Context(), r.PathValue("code"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

@@ -106,6 +106,11 @@ func Convert(raw Raw) (catalog.Procedure, []string) {
 		fl.add(FlagWorkflowDefault)
 	}
 	p.Flags = fl
+	// What a person must still settle (a time without a unit, no result)
+	// loads as a draft: stored and flagged, not published.
+	if p.ValidatePublished() != nil {
+		p.Draft = true
+	}
 	return p, fl
 }
 

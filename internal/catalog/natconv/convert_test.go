@@ -60,7 +60,7 @@ func TestFixturesValidateUnlessFlagged(t *testing.T) {
 		if p.Code != code || !slices.Equal(p.Flags, fl) {
 			t.Errorf("%s: code %q, flags %q vs %q", code, p.Code, p.Flags, fl)
 		}
-		if err := p.Validate(); err != nil && len(problemFlags(fl)) == 0 {
+		if err := p.ValidatePublished(); err != nil && len(problemFlags(fl)) == 0 {
 			t.Errorf("%s: invalid without a flag: %v", code, validationFields(err))
 		}
 		if _, err := json.Marshal(p); err != nil {
@@ -82,7 +82,7 @@ func TestFixtures(t *testing.T) {
 	}
 	t.Run("NotaryTraineeExamIsClean", func(t *testing.T) {
 		p, fl := conv(t, "1.013818")
-		if err := p.Validate(); err != nil || len(problemFlags(fl)) > 0 {
+		if err := p.ValidatePublished(); err != nil || len(problemFlags(fl)) > 0 {
 			t.Fatalf("err %v, flags %q", err, fl)
 		}
 		if p.Level != catalog.LevelProvince || p.Time.N != 15 || p.Time.Unit != catalog.WorkingDays {
@@ -113,7 +113,7 @@ func TestFixtures(t *testing.T) {
 		if p.Level != catalog.LevelCommune || p.Workflow != "xa-mot-cap" || p.Receivers[0].Kind != "commune" {
 			t.Errorf("level %s, workflow %s, receivers %+v", p.Level, p.Workflow, p.Receivers)
 		}
-		if p.Time.N != 1 || p.Time.Unit != "" || !hasFlag(fl, FlagTimeUnitMissing) || p.Validate() == nil {
+		if p.Time.N != 1 || p.Time.Unit != "" || !hasFlag(fl, FlagTimeUnitMissing) || p.ValidatePublished() == nil {
 			t.Errorf("time %+v, flags %q", p.Time, fl)
 		}
 	})
@@ -164,7 +164,7 @@ func TestFixtures(t *testing.T) {
 	})
 	t.Run("TextTimeStaysInvalid", func(t *testing.T) {
 		p, fl := conv(t, "1.009825")
-		if p.Time.N != 0 || !hasFlag(fl, FlagTimeNotStated) || p.Validate() == nil {
+		if p.Time.N != 0 || !hasFlag(fl, FlagTimeNotStated) || p.ValidatePublished() == nil {
 			t.Errorf("time %+v, flags %q", p.Time, fl)
 		}
 	})
@@ -266,4 +266,12 @@ func ExampleConvert() {
 	// Output:
 	// {"Level":"commune","Time":{"n":1,"unit":"working_days"},"Fees":[{"name":"Phí cấp bản sao","kind":"fee","amount":8000,"note":"Phí cấp bản sao: 8.000 đồng/bản"}],"Docs":[{"name":"Tờ khai theo mẫu","originals":1,"template":"TK01.docx"}],"Legal":[{"number":"60/2014/QH13","title":"Luật Hộ tịch"}],"Result":"Bản sao trích lục","Workflow":"xa-mot-cap"}
 	// online: inferred; workflow: default
+}
+
+func TestIncompleteProceduresAreDrafts(t *testing.T) {
+	t.Parallel()
+	p, _ := Convert(fixtures(t)["1.009825"])
+	if !p.Draft || p.Validate() != nil || p.ValidatePublished() == nil {
+		t.Fatalf("an incomplete procedure must load as a valid draft that cannot be published: draft=%v", p.Draft)
+	}
 }

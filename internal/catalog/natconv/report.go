@@ -79,7 +79,7 @@ func ConvertAll(raws []Raw) ([]catalog.Procedure, Report) {
 				rep.Parsed[a]++
 			}
 		}
-		if err := p.Validate(); err != nil {
+		if err := p.ValidatePublished(); err != nil {
 			rep.Invalid++
 			for _, fe := range validationFields(err) {
 				rep.Problems[fe]++
