@@ -62,28 +62,30 @@ func (s *Service) put(ctx context.Context, tx *sql.Tx, kind, key string, v any) 
 		return 0, false, err
 	}
 	hash := hashOf(body)
-	var cur int
-	var curHash string
-	err = tx.QueryRowContext(ctx, `SELECT version, hash FROM catalog_items WHERE kind = $1 AND key = $2`+s.db.ForUpdate(), kind, key).
-		Scan(&cur, &curHash)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return 0, false, err
-	case curHash == hash:
-		return cur, false, nil
-	}
-	next := cur + 1
 	now := sqldb.UTC(s.now())
-	if cur == 0 {
-		_, err = tx.ExecContext(ctx, `INSERT INTO catalog_items(kind, key, version, body, hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			kind, key, next, string(body), hash, now)
-	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE catalog_items SET version = $3, body = $4, hash = $5, updated_at = $6 WHERE kind = $1 AND key = $2`,
-			kind, key, next, string(body), hash, now)
-	}
+	// Create, or find the existing item (a concurrent creator may have
+	// just committed it: the insert then waits and does nothing).
+	res, err := tx.ExecContext(ctx, `INSERT INTO catalog_items(kind, key, version, body, hash, updated_at) VALUES ($1, $2, 1, $3, $4, $5)
+		ON CONFLICT (kind, key) DO NOTHING`, kind, key, string(body), hash, now)
 	if err != nil {
 		return 0, false, err
+	}
+	next := 1
+	if n, _ := res.RowsAffected(); n == 0 {
+		var cur int
+		var curHash string
+		if err := tx.QueryRowContext(ctx, `SELECT version, hash FROM catalog_items WHERE kind = $1 AND key = $2`+s.db.ForUpdate(), kind, key).
+			Scan(&cur, &curHash); err != nil {
+			return 0, false, err
+		}
+		if curHash == hash {
+			return cur, false, nil
+		}
+		next = cur + 1
+		if _, err := tx.ExecContext(ctx, `UPDATE catalog_items SET version = $3, body = $4, hash = $5, updated_at = $6 WHERE kind = $1 AND key = $2`,
+			kind, key, next, string(body), hash, now); err != nil {
+			return 0, false, err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_versions(kind, key, version, body, hash, created_at, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, kind, key, next, string(body), hash, now, audit.ActorFrom(ctx).Username); err != nil {
