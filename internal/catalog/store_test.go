@@ -254,3 +254,26 @@ func TestForms(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentSaves(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		svc, _ := service(db)
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				_, _, err := svc.SaveWorkflow(ctx, commune())
+				errs <- err
+			}()
+		}
+		for i := 0; i < 8; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		vs, err := svc.Versions(ctx, "workflow", "xa-mot-cap")
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("the same content saved 8 times at once must make one version: %d %v", len(vs), err)
+		}
+	})
+}
