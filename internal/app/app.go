@@ -145,12 +145,16 @@ func (c *Core) SeedDemoCatalog(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	fs, err := demo.Forms()
+	if err != nil {
+		return err
+	}
 	rep, err := c.Catalog.Import(audit.WithActor(ctx, audit.Actor{Username: "seed"}),
-		catalog.Bundle{Format: catalog.Format, Workflows: ws, Procedures: ps}, nil)
+		catalog.Bundle{Format: catalog.Format, Workflows: ws, Forms: fs, Procedures: ps}, nil)
 	if err != nil {
 		return fmt.Errorf("demo catalogue: %w (%v)", err, rep.Rejected)
 	}
-	c.Log.Info("demo catalogue loaded", "procedures", rep.Procedures.Created, "workflows", rep.Workflows.Created)
+	c.Log.Info("demo catalogue loaded", "procedures", rep.Procedures.Created, "workflows", rep.Workflows.Created, "forms", rep.Forms.Created)
 	return nil
 }
 

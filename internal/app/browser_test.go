@@ -375,6 +375,8 @@ func browserPages(t *testing.T, s bsuite) {
 		{"Procedure", "/thu-tuc/1.001193", 200, "procedure"},
 		{"ProcedureInterAgency", "/thu-tuc/2.000986", 200, ""},
 		{"SubmitNotBuilt", "/nop-ho-so/1.001193", 501, ""},
+		{"FormPreview", "/thu-tuc/1.001193/to-khai", 200, "form"},
+		{"FormPreviewBusiness", "/thu-tuc/2.002029/to-khai", 200, ""},
 	}
 	for _, lang := range []string{"vi", "en"} {
 		for _, p := range public {

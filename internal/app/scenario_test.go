@@ -245,3 +245,16 @@ func TestCatalogue(t *testing.T) {
 		})
 	})
 }
+
+func TestFormPreview(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	runScenarios(t, s, []scenario{
+		{name: "FormRenders", path: "/thu-tuc/1.001193/to-khai", status: 200, want: []string{"Kiểm tra tờ khai", `aria-required="true"`, "Mục có dấu * là bắt buộc"}},
+		{name: "EmptySubmissionListsEveryMissingField", method: "POST", path: "/thu-tuc/1.001193/to-khai", body: "x=1", status: 400,
+			want: []string{"Vui lòng sửa các lỗi sau", `aria-invalid="true"`}},
+		{name: "ProcedurePageLinksTheForm", path: "/thu-tuc/2.002029", status: 200, want: []string{`href="/thu-tuc/2.002029/to-khai"`}},
+		{name: "BadEnterpriseCode", method: "POST", path: "/thu-tuc/2.002029/to-khai", body: "ma_so_dn=0100109107", status: 400,
+			want: []string{"0100109107"}},
+	})
+}

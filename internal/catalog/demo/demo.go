@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"egov/internal/catalog"
+	"egov/internal/eform"
 )
 
 //go:embed workflows.json
@@ -18,6 +19,9 @@ var workflowsJSON []byte
 
 //go:embed procedures.json
 var proceduresJSON []byte
+
+//go:embed forms.json
+var formsJSON []byte
 
 // Load decodes the demo workflows and procedures. It does not validate
 // them; the catalogue store does on import (and the tests do here).
@@ -31,6 +35,17 @@ func Load() ([]catalog.Workflow, []catalog.Procedure, error) {
 		return nil, nil, fmt.Errorf("demo procedures: %w", err)
 	}
 	return ws, ps, nil
+}
+
+// Forms decodes the demo e-forms: one per demo procedure, keyed by the
+// procedure's code ("1.001193"). Like Load, it does not validate them;
+// the tests do (every form passes eform.Form.Validate).
+func Forms() ([]eform.Form, error) {
+	var fs []eform.Form
+	if err := decode(formsJSON, &fs); err != nil {
+		return nil, fmt.Errorf("demo forms: %w", err)
+	}
+	return fs, nil
 }
 
 // Raw returns the embedded files as they are, for checks on the text.
