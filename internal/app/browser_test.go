@@ -351,6 +351,10 @@ var backOffice = []struct {
 	{"/quan-tri/nguoi-dung/moi", "", false},
 	{"/quan-tri/lich", "calendar-admin", false},
 	{"/quan-tri/nhat-ky", "", false},
+	{"/quan-tri/danh-muc", "", false},
+	{"/quan-tri/danh-muc/quy-trinh/lien-thong-khai-sinh", "workflow", false},
+	{"/quan-tri/danh-muc/bieu-mau/1.001193", "", false},
+	{"/quan-tri/danh-muc/nhap", "", false},
 	{"/tai-khoan", "", false},
 	{"/tai-khoan/xac-thuc-hai-lop", "", false},
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -257,4 +258,50 @@ func TestFormPreview(t *testing.T) {
 		{name: "BadEnterpriseCode", method: "POST", path: "/thu-tuc/2.002029/to-khai", body: "ma_so_dn=0100109107", status: 400,
 			want: []string{"0100109107"}},
 	})
+}
+
+func TestCatalogueAdministration(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	runScenarios(t, s, []scenario{
+		{name: "NeedsSystemAdmin", as: "web:lanhdao", path: "/quan-tri/danh-muc", status: 403},
+		{name: "List", as: "web:admin", path: "/quan-tri/danh-muc", status: 200, want: []string{"1.001193", "xa-mot-cap", "Đã công bố"}},
+		{name: "WorkflowDiagram", as: "web:admin", path: "/quan-tri/danh-muc/quy-trinh/lien-thong-khai-sinh", status: 200,
+			want: []string{"Sơ đồ các bước", "Gửi song song (liên thông) tới:", "chủ trì", "→"}},
+		{name: "FormEditor", as: "web:admin", path: "/quan-tri/danh-muc/bieu-mau/1.001193", status: 200, want: []string{`&#34;key&#34;: &#34;1.001193&#34;`}},
+		{name: "SaveRejectsUnreachableEnd", as: "web:admin", method: "POST", path: "/quan-tri/danh-muc/quy-trinh/xa-don-gian",
+			body:   "json=" + urlQuery(`{"key":"xa-don-gian","name":{"vi":"Thử"},"steps":[{"id":"a","name":{"vi":"A"},"unit":"receiving.onestop","role":"desk_officer","share":100,"actions":[{"action":"receive","to":"a"}]}]}`),
+			status: 400, want: []string{"steps[0]", "không có đường kết thúc"}},
+		{name: "SaveRejectsUnknownFieldType", as: "web:admin", method: "POST", path: "/quan-tri/danh-muc/bieu-mau/1.013859",
+			body: "json=" + urlQuery(`{"key":"1.013859","fields":[{"name":"x","type":"datetime","label":{"vi":"X"}}]}`), status: 400, want: []string{"fields[0].type"}},
+		{name: "SaveRejectsBadJSON", as: "web:admin", method: "POST", path: "/quan-tri/danh-muc/thu-tuc/1.001193", body: "json=%7Bnot", status: 400, want: []string{"JSON không hợp lệ"}},
+		{name: "ImportRejectsMalformedFile", as: "web:admin", method: "POST", path: "/quan-tri/danh-muc/nhap", body: "x=1", status: 400, want: []string{"Vui lòng chọn tệp"}},
+		{name: "Export", as: "web:admin", path: "/quan-tri/danh-muc/xuat.json", status: 200, want: []string{`"format": "egov-catalog/1"`, `"forms"`}},
+	})
+}
+
+func TestCatalogueEditMakesAVersion(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	c := s.browser()
+	s.webLogin(c, "admin")
+	page := s.do(c, "GET", "/quan-tri/danh-muc/thu-tuc/2.000815", "", nil)
+	i := strings.Index(page.body, `<textarea id="json" name="json"`)
+	if i < 0 {
+		t.Fatal("no editor")
+	}
+	body := page.body[i:]
+	body = body[strings.Index(body, ">")+1 : strings.Index(body, "</textarea>")]
+	body = html.UnescapeString(body)
+	edited := strings.Replace(body, "Chứng thực bản sao từ bản chính", "Chứng thực bản sao từ bản chính (đã sửa)", 1)
+	r := s.do(c, "POST", "/quan-tri/danh-muc/thu-tuc/2.000815", "json="+urlQuery(edited), nil)
+	if r.status != 303 {
+		t.Fatalf("save: %d %s", r.status, trim(r.body))
+	}
+	if r := s.do(c, "GET", "/quan-tri/danh-muc/thu-tuc/2.000815", "", nil); !strings.Contains(r.body, "phiên bản 2") {
+		t.Fatal("no version 2")
+	}
+	if r := s.do(http.DefaultClient, "GET", "/thu-tuc/2.000815", "", nil); !strings.Contains(r.body, "(đã sửa)") {
+		t.Fatal("the public page does not show the new version")
+	}
 }

@@ -14,3 +14,5 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func urlQuery(s string) string { return url.QueryEscape(s) }

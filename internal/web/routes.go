@@ -51,6 +51,14 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /quan-tri/lich", s.requireSystemAdmin(s.calendarAdmin))
 	mux.HandleFunc("POST /quan-tri/lich", s.requireSystemAdmin(s.calendarDeclare))
 	mux.HandleFunc("POST /quan-tri/lich/xoa", s.requireSystemAdmin(s.calendarRemove))
+	mux.HandleFunc("GET /quan-tri/danh-muc", s.requireSystemAdmin(s.adminCatalog))
+	mux.HandleFunc("GET /quan-tri/danh-muc/nhap", s.requireSystemAdmin(s.catalogImport))
+	mux.HandleFunc("POST /quan-tri/danh-muc/nhap", s.requireSystemAdmin(s.catalogImport))
+	mux.HandleFunc("GET /quan-tri/danh-muc/xuat.json", s.requireSystemAdmin(s.catalogExport))
+	for path, kind := range map[string]string{"thu-tuc": "procedure", "quy-trinh": "workflow", "bieu-mau": "form"} {
+		mux.HandleFunc("GET /quan-tri/danh-muc/"+path+"/{key}", s.requireSystemAdmin(s.catalogEditor(kind)))
+		mux.HandleFunc("POST /quan-tri/danh-muc/"+path+"/{key}", s.requireSystemAdmin(s.catalogEditor(kind)))
+	}
 	mux.HandleFunc("GET /quan-tri/nhat-ky", s.requireSystemAdmin(s.auditPage))
 	mux.HandleFunc("POST /quan-tri/nhat-ky/kiem-tra", s.requireSystemAdmin(s.auditVerify))
 }
