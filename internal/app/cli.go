@@ -35,8 +35,9 @@ Usage:
   egov user reset-password USERNAME (password read from standard input)
   egov agency import FILE.csv       import agency codes and names (see egov agency export)
   egov agency export                write every agency as CSV to standard output
-  egov catalog import FILE.json     import procedures and workflows (all or nothing)
-  egov catalog export               write the whole catalogue as JSON to standard output
+  egov catalog import FILE.json     import procedures, workflows and forms (all or nothing)
+  egov catalog import FILE.csv      update the flat part of existing procedures (all or nothing)
+  egov catalog export [--csv]       write the whole catalogue as JSON (or its flat part as CSV)
   egov catalog convert ARCHIVE      convert the national portal's procedures (.tar.gz) to a catalogue file
                                     on standard output (incomplete ones become drafts; a report goes to stderr)
   egov audit verify                 check the audit log's hash chains and seals
@@ -326,6 +327,27 @@ func agencyCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 
 func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
 	switch {
+	case len(args) == 2 && args[0] == "export" && args[1] == "--csv":
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error { return c.Catalog.ExportCSV(ctx, stdout) })
+	case len(args) == 2 && args[0] == "import" && strings.HasSuffix(strings.ToLower(args[1]), ".csv"):
+		f, err := os.Open(args[1])
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		defer f.Close()
+		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+			rep, err := c.Catalog.ImportCSV(actx, f)
+			for _, r := range rep.Rejected {
+				fmt.Fprintf(stderr, "%s %s: %s\n", r.Item, r.Place, r.Reason)
+			}
+			if err != nil {
+				return explain(err)
+			}
+			fmt.Fprintln(stdout, rep.Summary())
+			return nil
+		})
 	case len(args) == 1 && args[0] == "export":
 		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
 			b, err := c.Catalog.Export(ctx)
@@ -398,7 +420,7 @@ func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 			return nil
 		})
 	}
-	fmt.Fprintln(stderr, "usage: egov catalog import FILE.json | egov catalog export | egov catalog convert ARCHIVE.tar.gz")
+	fmt.Fprintln(stderr, "usage: egov catalog import FILE.json|FILE.csv | egov catalog export [--csv] | egov catalog convert ARCHIVE.tar.gz")
 	return 2
 }
 

@@ -198,3 +198,24 @@ func TestCatalogCommands(t *testing.T) {
 		t.Fatalf("bad file: %d %q", code, errs)
 	}
 }
+
+func TestCatalogCSVCommands(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{"EGOV_DATA_DIR": dir, "EGOV_DEMO_PASSWORD": demoPassword}
+	if code, _, errs := runCLI(t, env, "", "seed", "demo"); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, _ := runCLI(t, env, "", "catalog", "export", "--csv")
+	if code != 0 || !strings.HasPrefix(out, "code,name,name_en,field") || strings.Count(out, "\n") != 34 {
+		t.Fatalf("csv export: %d, %d lines", code, strings.Count(out, "\n"))
+	}
+	file := filepath.Join(dir, "flat.csv")
+	if err := os.WriteFile(file, []byte("code,time_n,time_note\n2.000815,1,Trong ngày nếu nộp trước 15 giờ\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, env, "", "catalog", "import", file)
+	if code != 0 || !strings.Contains(out, "procedures: 0 created, 1 updated") {
+		t.Fatalf("csv import: %d %q %q", code, out, errs)
+	}
+}

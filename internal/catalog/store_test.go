@@ -277,3 +277,41 @@ func TestConcurrentSaves(t *testing.T) {
 		}
 	})
 }
+
+func TestCSV(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		svc, _ := service(db)
+		if _, _, err := svc.SaveWorkflow(ctx, commune()); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.SaveProcedure(ctx, procedure()); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := svc.ExportCSV(ctx, &buf); err != nil {
+			t.Fatal(err)
+		}
+		exported := buf.String()
+		rep, err := svc.ImportCSV(ctx, strings.NewReader(exported))
+		if err != nil || rep.Procedures.Unchanged != 1 {
+			t.Fatalf("re-import of the export must change nothing: %+v %v", rep, err)
+		}
+		rep, err = svc.ImportCSV(ctx, strings.NewReader("code,time_n,time_unit\n1.001193,năm,working_days\n9.999999,3,working_days\n1.001193,0,weeks\n"))
+		if !apperr.IsCode(err, apperr.Invalid) || len(rep.Rejected) != 3 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		rep, err = svc.ImportCSV(ctx, strings.NewReader("code,time_n,time_unit\n1.001193,0,weeks\n"))
+		if !apperr.IsCode(err, apperr.Invalid) || len(rep.Rejected) == 0 || rep.Rejected[0].Place != "time.unit" {
+			t.Fatalf("a bad unit must be named: %+v %v", rep, err)
+		}
+		rep, err = svc.ImportCSV(ctx, strings.NewReader("\ufeffcode,time_n\n1.001193,3\n"))
+		if err != nil || rep.Procedures.Updated != 1 {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		p, v, _ := svc.Procedure(ctx, "1.001193")
+		if p.Time.N != 3 || v.Version != 2 || len(p.Documents) != 1 {
+			t.Fatalf("the flat update must keep the rest: %+v v%d", p.Time, v.Version)
+		}
+	})
+}

@@ -236,17 +236,22 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 	var rep *catalog.ImportReport
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
-		f, _, err := r.FormFile("file")
+		f, hdr, err := r.FormFile("file")
 		if err != nil {
 			p.Errors = []FieldMsg{{Field: "file", Message: p.T("agency.import_nofile")}}
 			status = http.StatusBadRequest
 		} else {
 			defer f.Close()
-			b, err := catalog.ReadBundle(f)
-			if err == nil {
-				var rp catalog.ImportReport
-				rp, err = s.Catalog.Import(r.Context(), b, nil)
+			var rp catalog.ImportReport
+			if strings.HasSuffix(strings.ToLower(hdr.Filename), ".csv") {
+				rp, err = s.Catalog.ImportCSV(r.Context(), f)
 				rep = &rp
+			} else {
+				var b catalog.Bundle
+				if b, err = catalog.ReadBundle(f); err == nil {
+					rp, err = s.Catalog.Import(r.Context(), b, nil)
+					rep = &rp
+				}
 			}
 			if err != nil {
 				msgs, ok := formErrors(p.Lang, err)
@@ -265,6 +270,15 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = struct{ Report *catalog.ImportReport }{rep}
 	s.render(w, r, status, "admin_catalog_import", p)
+}
+
+func (s *Server) catalogExportCSV(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="danh-muc-thu-tuc.csv"`)
+	_, _ = w.Write([]byte("\ufeff"))
+	if err := s.Catalog.ExportCSV(r.Context(), w); err != nil {
+		s.Log.Error("catalogue csv export", "err", err)
+	}
 }
 
 func (s *Server) catalogExport(w http.ResponseWriter, r *http.Request) {

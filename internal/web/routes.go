@@ -55,6 +55,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /quan-tri/danh-muc/nhap", s.requireSystemAdmin(s.catalogImport))
 	mux.HandleFunc("POST /quan-tri/danh-muc/nhap", s.requireSystemAdmin(s.catalogImport))
 	mux.HandleFunc("GET /quan-tri/danh-muc/xuat.json", s.requireSystemAdmin(s.catalogExport))
+	mux.HandleFunc("GET /quan-tri/danh-muc/xuat.csv", s.requireSystemAdmin(s.catalogExportCSV))
 	for path, kind := range map[string]string{"thu-tuc": "procedure", "quy-trinh": "workflow", "bieu-mau": "form"} {
 		mux.HandleFunc("GET /quan-tri/danh-muc/"+path+"/{key}", s.requireSystemAdmin(s.catalogEditor(kind)))
 		mux.HandleFunc("POST /quan-tri/danh-muc/"+path+"/{key}", s.requireSystemAdmin(s.catalogEditor(kind)))
