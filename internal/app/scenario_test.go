@@ -231,6 +231,7 @@ func TestCatalogue(t *testing.T) {
 			{name: "ListPage", path: "/thu-tuc", status: 200, want: []string{"Danh mục thủ tục hành chính", "Hộ tịch", "Chứng thực"}},
 			{name: "SearchWithoutDiacritics", path: "/thu-tuc?q=dang+ky+khai+sinh", status: 200, want: []string{`href="/thu-tuc/1.001193"`}},
 			{name: "SearchFilterLevel", path: "/thu-tuc?cap=province", status: 200, want: []string{"Cấp tỉnh"}, notWant: []string{"Cấp xã ·"}},
+			{name: "SearchFilterAgency", path: "/thu-tuc?co-quan=000.00.04.H37", status: 200, want: []string{"Sở Tài chính", "2.001610"}, notWant: []string{"1.001193"}},
 			{name: "ProcedurePage", path: "/thu-tuc/1.001193", status: 200,
 				want: []string{"Thời hạn giải quyết", "Hồ sơ cần chuẩn bị", "Nộp hồ sơ trực tuyến", "Căn cứ pháp lý", "ngày làm việc"}},
 			{name: "ProcedureInEnglish", path: "/thu-tuc/1.001193?lang=en", status: 200, want: []string{"What to bring", "working day"}},

@@ -41,12 +41,13 @@ var ErrBadCursor = apperr.New(apperr.Invalid, "catalog.bad_cursor", "Tham số t
 // when the catalogue changes (on this replica at once; on others when
 // their check finds a newer catalogue, within indexRefresh).
 type index struct {
-	mu      sync.Mutex
-	ix      *search.Index
-	byCode  map[string]Procedure
-	fields  []string
-	stamp   string
-	checked time.Time
+	mu       sync.Mutex
+	ix       *search.Index
+	byCode   map[string]Procedure
+	fields   []string
+	agencies []string
+	stamp    string
+	checked  time.Time
 }
 
 const indexRefresh = 5 * time.Second
@@ -94,13 +95,24 @@ func (s *Service) current(ctx context.Context) (*index, error) {
 		if err != nil {
 			return nil, err
 		}
+		agencySet := map[string]bool{}
+		for _, d := range docs {
+			for _, a := range d.Facets[search.FacetAgency] {
+				agencySet[a] = true
+			}
+		}
+		agencies := make([]string, 0, len(agencySet))
+		for a := range agencySet {
+			agencies = append(agencies, a)
+		}
+		slices.Sort(agencies)
 		fields := make([]string, 0, len(fieldSet))
 		for f := range fieldSet {
 			fields = append(fields, f)
 		}
 		col := collate.New(language.Vietnamese)
 		slices.SortFunc(fields, col.CompareString)
-		cur.ix, cur.byCode, cur.fields, cur.stamp = ix, byCode, fields, stamp
+		cur.ix, cur.byCode, cur.fields, cur.agencies, cur.stamp = ix, byCode, fields, agencies, stamp
 	}
 	cur.checked = s.now()
 	return cur, nil
@@ -190,4 +202,14 @@ func (s *Service) Fields(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	return cur.fields, nil
+}
+
+// Agencies lists the agency filter values of the published catalogue:
+// agency codes and kinds (e.g. "commune") that receive or decide.
+func (s *Service) Agencies(ctx context.Context) ([]string, error) {
+	cur, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cur.agencies, nil
 }

@@ -21,6 +21,8 @@ type procItem struct {
 
 type procList struct {
 	Q, Field, Level string
+	Agency          string
+	Agencies        []option
 	FullOnline      bool
 	Fields          []string
 	Levels          []option
@@ -67,7 +69,8 @@ func money(lang string, v int64) string {
 func (s *Server) procedures(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "proc.title", "")
 	q := r.URL.Query()
-	d := procList{Q: strings.TrimSpace(q.Get("q")), Field: q.Get("linh-vuc"), Level: q.Get("cap"), FullOnline: q.Get("truc-tuyen") == "1"}
+	d := procList{Q: strings.TrimSpace(q.Get("q")), Field: q.Get("linh-vuc"), Level: q.Get("cap"), Agency: q.Get("co-quan"),
+		FullOnline: q.Get("truc-tuyen") == "1"}
 	if len(d.Q) > 200 {
 		d.Q = d.Q[:200]
 	}
@@ -79,7 +82,18 @@ func (s *Server) procedures(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, err)
 		return
 	}
-	res, err := s.Catalog.Search(r.Context(), catalog.ListQuery{Text: d.Q, Field: d.Field, Level: catalog.Level(d.Level),
+	ags, err := s.Catalog.Agencies(r.Context())
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	for _, a := range ags {
+		if a == "other" {
+			continue
+		}
+		d.Agencies = append(d.Agencies, option{a, s.agencyRefText(r, p.Lang, catalog.AgencyRef{Code: codeOrEmpty(a), Kind: kindOrEmpty(a)})})
+	}
+	res, err := s.Catalog.Search(r.Context(), catalog.ListQuery{Text: d.Q, Field: d.Field, Level: catalog.Level(d.Level), Agency: d.Agency,
 		FullOnline: d.FullOnline, Limit: 20, Cursor: q.Get("sau")})
 	if err != nil {
 		httpx.WriteError(w, r, err)
@@ -230,4 +244,19 @@ func (s *Server) formPreview(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Data = d
 	s.render(w, r, status, "form_preview", p)
+}
+
+// An agency filter value is an agency code or an agency kind.
+func codeOrEmpty(v string) string {
+	if strings.Contains(v, ".") {
+		return v
+	}
+	return ""
+}
+
+func kindOrEmpty(v string) string {
+	if strings.Contains(v, ".") {
+		return ""
+	}
+	return v
 }
