@@ -185,6 +185,7 @@ var messages = map[string][2]string{
 	"proc.search_submit":          {"Tìm", "Search"},
 	"proc.field":                  {"Lĩnh vực", "Field"},
 	"proc.level":                  {"Cấp thực hiện", "Level"},
+	"proc.agency":                 {"Cơ quan", "Agency"},
 	"proc.all":                    {"Tất cả", "All"},
 	"proc.full_online_only":       {"Chỉ thủ tục trực tuyến toàn trình", "Fully online procedures only"},
 	"proc.full_online":            {"Trực tuyến toàn trình", "Fully online"},
