@@ -66,6 +66,9 @@ type Catalog interface {
 	Procedure(ctx context.Context, code string) (catalog.Procedure, catalog.Version, error)
 	Workflow(ctx context.Context, key string) (catalog.Workflow, catalog.Version, error)
 	Form(ctx context.Context, key string) (eform.Form, catalog.Version, error)
+	// The versions a dossier started with.
+	ProcedureAt(ctx context.Context, code string, version int) (catalog.Procedure, error)
+	WorkflowAt(ctx context.Context, key string, version int) (catalog.Workflow, error)
 }
 
 // Agencies is what dossiers need of identity.

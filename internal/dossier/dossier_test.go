@@ -2,6 +2,7 @@ package dossier_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"egov/internal/apperr"
 	"egov/internal/audit"
+	"egov/internal/calendar"
 	"egov/internal/catalog"
 	"egov/internal/dossier"
 	"egov/internal/eform"
@@ -146,6 +148,65 @@ func TestSubmit(t *testing.T) {
 			// with the first subtest's dossier, numbers 2..41 were taken
 			if codes[0] != "000.01.20.H37-260213-0002" || codes[n-1] != fmt.Sprintf("000.01.20.H37-260213-%04d", n+1) {
 				t.Fatalf("codes %s .. %s", codes[0], codes[n-1])
+			}
+		})
+	})
+}
+
+func TestReceive(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		now := func() time.Time { return time.Date(2026, 2, 13, 9, 30, 0, 0, time.UTC) }
+		log := audit.New(db, now)
+		ids := identity.New(db, log, nil, now, identity.Settings{})
+		cal := calendar.NewService(db, log, calendar.DefaultOfficeHours(), now)
+		if err := db.Tx(ctx, func(tx *sql.Tx) error { return cal.SeedDeclarations(ctx, tx) }); err != nil {
+			t.Fatal(err)
+		}
+		desk := &identity.Principal{Stage: identity.StageFull, User: identity.User{ID: 99, Username: "motcua.xa",
+			Grants: []identity.Grant{{Role: identity.RoleDesk, AgencyID: f.onestop.ParentID}}}}
+		elsewhere := &identity.Principal{Stage: identity.StageFull, User: identity.User{ID: 98, Username: "motcua",
+			Grants: []identity.Grant{{Role: identity.RoleDesk, AgencyID: f.other.ID}}}}
+		specialist := &identity.Principal{Stage: identity.StageFull, User: identity.User{ID: 97, Username: "chuyenvien.xa",
+			Grants: []identity.Grant{{Role: identity.RoleSpecialist, AgencyID: f.onestop.ParentID}}}}
+		actx := audit.WithActor(ctx, audit.Actor{UserID: f.citizen.ID, Username: f.citizen.Username})
+		d, err := f.svc.Submit(actx, dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: f.onestop.ID, Applicant: f.citizen,
+			Values: eform.Values{"ten_giay_to": {"Bằng tốt nghiệp"}, "so_ban": {"2"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run("OtherAgencyCannotSeeIt", func(t *testing.T) {
+			if _, err := f.svc.Receive(ctx, elsewhere, d.Code, cal, ids); !apperr.IsCode(err, apperr.NotFound) {
+				t.Fatalf("another agency's desk must get 404: %v", err)
+			}
+			if _, err := f.svc.Receive(ctx, specialist, d.Code, cal, ids); !apperr.IsCode(err, apperr.NotFound) {
+				t.Fatalf("a specialist is not a desk officer: %v", err)
+			}
+		})
+		t.Run("FridayBeforeTet", func(t *testing.T) {
+			// received Friday 13 February 2026 at 16:30; Tết closes the
+			// offices from the 14th to the 22nd: one working day ends on
+			// Monday the 23rd at 17:00.
+			rc, err := f.svc.Receive(audit.WithActor(ctx, audit.Actor{UserID: 99, Username: "motcua.xa"}), desk, d.Code, cal, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rc.DueAt.Format(time.RFC3339); got != "2026-02-23T17:00:00+07:00" {
+				t.Fatalf("due %s", got)
+			}
+			if len(rc.Why.Skipped) < 9 {
+				t.Fatalf("the explanation must list the days not counted: %+v", rc.Why.Skipped)
+			}
+		})
+		t.Run("NotTwice", func(t *testing.T) {
+			if _, err := f.svc.Receive(ctx, desk, d.Code, cal, ids); !apperr.IsCode(err, apperr.Conflict) {
+				t.Fatalf("%v", err)
+			}
+		})
+		t.Run("UnknownCode", func(t *testing.T) {
+			if _, err := f.svc.Receive(ctx, desk, "000.01.20.H37-260213-9999", cal, ids); !apperr.IsCode(err, apperr.NotFound) {
+				t.Fatal(err)
 			}
 		})
 	})

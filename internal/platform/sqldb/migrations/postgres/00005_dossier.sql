@@ -26,6 +26,8 @@ CREATE TABLE dossiers (
     step              TEXT NOT NULL,
     data              TEXT NOT NULL,
     submitted_at      TIMESTAMPTZ NOT NULL,
+    received_at       TIMESTAMPTZ,
+    due_at            TIMESTAMPTZ,
     updated_at        TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX dossiers_applicant ON dossiers(applicant_id, submitted_at);

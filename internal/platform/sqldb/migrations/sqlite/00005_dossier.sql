@@ -26,6 +26,8 @@ CREATE TABLE dossiers (
     step              TEXT NOT NULL,
     data              TEXT NOT NULL,
     submitted_at      TIMESTAMP NOT NULL,
+    received_at       TIMESTAMP,
+    due_at            TIMESTAMP,
     updated_at        TIMESTAMP NOT NULL
 );
 CREATE INDEX dossiers_applicant ON dossiers(applicant_id, submitted_at);
