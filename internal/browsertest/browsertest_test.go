@@ -81,7 +81,7 @@ func setup(t *testing.T) *site {
 		"/bad":    violatingPage,
 		"/script": scriptPage,
 		"/tall":   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tall</title><link rel="stylesheet" href="/site.css"></head><body><main class="tall"><h1>Tall</h1></main></body></html>`,
-		"/weight": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>W</title></head><body><main><h1>W</h1><img src="/logo.png" alt="logo"></main></body></html>`,
+		"/weight": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>W</title><link rel="icon" href="data:,"></head><body><main><h1>W</h1><img src="/logo.png" alt="logo"></main></body></html>`,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{path...}", func(w http.ResponseWriter, r *http.Request) {
@@ -203,7 +203,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := int64(len(s.logo)) + int64(len(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>W</title></head><body><main><h1>W</h1><img src="/logo.png" alt="logo"></main></body></html>`))
+		body := int64(len(s.logo)) + int64(len(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>W</title><link rel="icon" href="data:,"></head><body><main><h1>W</h1><img src="/logo.png" alt="logo"></main></body></html>`))
 		// Each of the two responses adds its status line and headers (~150-250 bytes).
 		if w.Total < body || w.Total > body+600 {
 			t.Errorf("weight = %d, want bodies %d plus headers (< 600):\n%s", w.Total, body, w)
