@@ -211,3 +211,57 @@ func TestReceive(t *testing.T) {
 		})
 	})
 }
+
+func TestWhoSeesADossier(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		now := func() time.Time { return time.Date(2026, 2, 13, 3, 0, 0, 0, time.UTC) }
+		ids := identity.New(db, audit.New(db, now), nil, now, identity.Settings{})
+		other, err := ids.CreateUser(ctx, identity.UserInput{Username: "congdan2", Kind: identity.UserCitizen, FullName: "Hoàng Thị Mai", PersonalID: "020195004321"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actx := audit.WithActor(ctx, audit.Actor{UserID: f.citizen.ID, Username: f.citizen.Username})
+		d, err := f.svc.Submit(actx, dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: f.onestop.ID, Applicant: f.citizen,
+			Values: eform.Values{"ten_giay_to": {"Học bạ"}, "so_ban": {"1"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full := func(u identity.User) *identity.Principal { return &identity.Principal{Stage: identity.StageFull, User: u} }
+		official := func(role identity.Role, agency int64) *identity.Principal {
+			return full(identity.User{ID: 500, Kind: identity.UserOfficial, Grants: []identity.Grant{{Role: role, AgencyID: agency}}})
+		}
+		for _, tc := range []struct {
+			name string
+			p    *identity.Principal
+			sees bool
+		}{
+			{"Applicant", full(f.citizen), true},
+			{"OtherCitizen", full(other), false},
+			{"SpecialistOfTheCommune", official(identity.RoleSpecialist, f.onestop.ParentID), true},
+			{"DeskOfAnotherAgency", official(identity.RoleDesk, f.other.ID), false},
+			{"Anonymous", nil, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				v, err := f.svc.Get(ctx, tc.p, d.Code, ids)
+				if tc.sees && (err != nil || v.Code != d.Code || len(v.Events) != 1 || v.Events[0].Action != "submit") {
+					t.Fatalf("%+v %v", v, err)
+				}
+				if !tc.sees && !apperr.IsCode(err, apperr.NotFound) {
+					t.Fatalf("must answer not found, not forbidden: %v", err)
+				}
+			})
+		}
+		t.Run("MineListsOnlyOwn", func(t *testing.T) {
+			mine, err := f.svc.Mine(ctx, full(f.citizen), 0, 10)
+			if err != nil || len(mine) != 1 || mine[0].Code != d.Code {
+				t.Fatalf("%+v %v", mine, err)
+			}
+			theirs, err := f.svc.Mine(ctx, full(other), 0, 10)
+			if err != nil || len(theirs) != 0 {
+				t.Fatalf("%+v %v", theirs, err)
+			}
+		})
+	})
+}
