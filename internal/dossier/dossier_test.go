@@ -228,7 +228,9 @@ func TestWhoSeesADossier(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		full := func(u identity.User) *identity.Principal { return &identity.Principal{Stage: identity.StageFull, User: u} }
+		full := func(u identity.User) *identity.Principal {
+			return &identity.Principal{Stage: identity.StageFull, User: u}
+		}
 		official := func(role identity.Role, agency int64) *identity.Principal {
 			return full(identity.User{ID: 500, Kind: identity.UserOfficial, Grants: []identity.Grant{{Role: role, AgencyID: agency}}})
 		}
