@@ -18,19 +18,23 @@ import (
 	"egov/internal/audit"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
+	"egov/internal/dossier"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 )
 
 // Deps are what the API needs.
 type Deps struct {
-	Log       *slog.Logger
-	Identity  *identity.Service
-	Calendar  *calendar.Service
-	Catalog   *catalog.Service
-	Audit     *audit.Log
-	PublicURL string
-	Version   string
+	Log      *slog.Logger
+	Identity *identity.Service
+	Calendar *calendar.Service
+	Catalog  *catalog.Service
+	Dossiers *dossier.Service
+	// TrackLimit limits public tracking look-ups per client (nil: none).
+	TrackLimit *httpx.Limiter
+	Audit      *audit.Log
+	PublicURL  string
+	Version    string
 }
 
 // API holds the handlers.
@@ -87,6 +91,7 @@ func (a *API) register() {
 	a.agencyRoutes()
 	a.userRoutes()
 	a.procedureRoutes()
+	a.trackingRoutes()
 	a.notBuilt()
 }
 

@@ -33,6 +33,7 @@ import (
 	"egov/internal/catalog"
 	"egov/internal/catalog/demo"
 	"egov/internal/config"
+	"egov/internal/dossier"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidcdemo"
@@ -69,6 +70,7 @@ type Core struct {
 	Identity *identity.Service
 	Calendar *calendar.Service
 	Catalog  *catalog.Service
+	Dossiers *dossier.Service
 	now      func() time.Time
 }
 
@@ -104,6 +106,7 @@ func OpenCore(ctx context.Context, cfg config.Config, log *slog.Logger, now func
 	})
 	c.Calendar = calendar.NewService(db, c.Audit, calendar.DefaultOfficeHours(), now)
 	c.Catalog = catalog.NewService(db, c.Audit, now)
+	c.Dossiers = dossier.NewService(db, c.Audit, c.Catalog, c.Identity, now)
 	return c, nil
 }
 
@@ -294,13 +297,16 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		return err
 	}
 	province, provinceEn := a.provinceNames(ctx)
-	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog, Box: a.Box, OIDC: rp,
+	trackLimit := httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
+	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
+		Dossiers: a.Dossiers, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
-	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
+		Dossiers: a.Dossiers, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -10,6 +10,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	// Public portal
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /lich-lam-viec", s.calendarPage)
+	mux.HandleFunc("GET /tra-cuu-ho-so", s.tracking)
 	mux.HandleFunc("GET /thu-tuc", s.procedures)
 	mux.HandleFunc("GET /thu-tuc/{code}", s.procedure)
 	mux.HandleFunc("GET /thu-tuc/{code}/to-khai", s.formPreview)

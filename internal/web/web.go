@@ -21,6 +21,7 @@ import (
 	"egov/internal/audit"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
+	"egov/internal/dossier"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidclogin"
@@ -40,6 +41,8 @@ type Deps struct {
 	Audit         *audit.Log
 	Calendar      *calendar.Service
 	Catalog       *catalog.Service
+	Dossiers      *dossier.Service
+	TrackLimit    *httpx.Limiter
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
 	SecureCookies bool
