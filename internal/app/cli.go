@@ -302,14 +302,7 @@ func agencyCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []
 	case len(args) == 1 && args[0] == "export":
 		return withCore(ctx, cfg, log, stderr, func(c *Core) error { return c.Identity.ExportAgencies(ctx, stdout) })
 	case len(args) == 2 && args[0] == "import":
-		f, err := os.Open(args[1])
-		if err != nil {
-			fmt.Fprintln(stderr, "egov:", err)
-			return 1
-		}
-		defer f.Close()
-		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
-		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+		return withFile(ctx, cfg, log, args[1], stderr, func(c *Core, actx context.Context, f io.Reader) error {
 			res, err := c.Identity.ImportAgencies(actx, f)
 			for _, e := range res.Errors {
 				fmt.Fprintf(stderr, "line %d: %s\n", e.Line, e.Reason)
@@ -330,14 +323,7 @@ func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 	case len(args) == 2 && args[0] == "export" && args[1] == "--csv":
 		return withCore(ctx, cfg, log, stderr, func(c *Core) error { return c.Catalog.ExportCSV(ctx, stdout) })
 	case len(args) == 2 && args[0] == "import" && strings.HasSuffix(strings.ToLower(args[1]), ".csv"):
-		f, err := os.Open(args[1])
-		if err != nil {
-			fmt.Fprintln(stderr, "egov:", err)
-			return 1
-		}
-		defer f.Close()
-		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
-		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+		return withFile(ctx, cfg, log, args[1], stderr, func(c *Core, actx context.Context, f io.Reader) error {
 			rep, err := c.Catalog.ImportCSV(actx, f)
 			for _, r := range rep.Rejected {
 				fmt.Fprintf(stderr, "%s %s: %s\n", r.Item, r.Place, r.Reason)
@@ -391,14 +377,7 @@ func catalogCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args [
 		}
 		return 0
 	case len(args) == 2 && args[0] == "import":
-		f, err := os.Open(args[1])
-		if err != nil {
-			fmt.Fprintln(stderr, "egov:", err)
-			return 1
-		}
-		defer f.Close()
-		actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
-		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+		return withFile(ctx, cfg, log, args[1], stderr, func(c *Core, actx context.Context, f io.Reader) error {
 			b, err := catalog.ReadBundle(f)
 			if err != nil {
 				return explain(err)
@@ -448,4 +427,18 @@ func (p *progress) done() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// withFile opens the file an import command names and runs fn with the
+// core and a context that names the command-line user in the audit log.
+func withFile(ctx context.Context, cfg config.Config, log *slog.Logger, path string, stderr io.Writer,
+	fn func(c *Core, actx context.Context, f io.Reader) error) int {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "egov:", err)
+		return 1
+	}
+	defer f.Close()
+	actx := audit.WithActor(ctx, audit.Actor{Username: "cli:" + currentOSUser()})
+	return withCore(ctx, cfg, log, stderr, func(c *Core) error { return fn(c, actx, f) })
 }

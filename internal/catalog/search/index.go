@@ -70,7 +70,7 @@ type Index struct {
 
 	nameOrder []int32 // docs in Vietnamese alphabetical order of names, then ID
 	nameRank  []int32 // doc -> position in nameOrder
-	idToDoc   map[string]int32
+	docByID   map[string]int32
 
 	facets map[string]map[string]int32 // facet -> folded value -> value ID
 
@@ -98,7 +98,7 @@ func Build(docs []Doc) (*Index, error) {
 		docs:    make([]docEntry, len(docs)),
 		termID:  map[string]int32{},
 		codes:   make(map[string]int32, len(docs)),
-		idToDoc: make(map[string]int32, len(docs)),
+		docByID: make(map[string]int32, len(docs)),
 		facets:  map[string]map[string]int32{},
 	}
 
@@ -110,10 +110,10 @@ func Build(docs []Doc) (*Index, error) {
 		if d.ID == "" {
 			return nil, fmt.Errorf("search: document %d has no ID", i)
 		}
-		if _, dup := ix.idToDoc[d.ID]; dup {
+		if _, dup := ix.docByID[d.ID]; dup {
 			return nil, fmt.Errorf("search: duplicate document ID %q", d.ID)
 		}
-		ix.idToDoc[d.ID] = int32(i)
+		ix.docByID[d.ID] = int32(i)
 		ft := fieldToks{name: tokens(d.Name), field: tokens(d.Field)}
 		for _, k := range d.Keywords {
 			ft.kw = append(ft.kw, tokens(k)...)

@@ -183,7 +183,7 @@ func (ix *Index) Search(q Query) (Page, error) {
 		return Page{}, err
 	}
 	for i := range page.Hits {
-		page.Hits[i].Highlights = ix.highlights(s, ix.idToDoc[page.Hits[i].ID])
+		page.Hits[i].Highlights = ix.highlights(s, ix.docByID[page.Hits[i].ID])
 	}
 	if len(res) > 0 {
 		suggestion = ix.suggest(s, words, res)
@@ -547,7 +547,7 @@ func (ix *Index) browse(filter []int32, limit int, after string) (Page, error) {
 			return Page{}, ErrBadCursor
 		}
 		rank, id := int(pos.rank), pos.id
-		switch d, ok := ix.idToDoc[id]; {
+		switch d, ok := ix.docByID[id]; {
 		case rank < len(ix.nameOrder) && ix.docs[ix.nameOrder[rank]].id == id:
 			start = rank + 1
 		case ok: // the index was rebuilt since: continue after the same document
@@ -573,7 +573,7 @@ func (ix *Index) browse(filter []int32, limit int, after string) (Page, error) {
 		if len(p.Hits) == limit {
 			if p.Next == "" {
 				last := p.Hits[len(p.Hits)-1]
-				p.Next = encodeCursor('n', cursorPos{rank: int64(ix.nameRank[ix.idToDoc[last.ID]]), id: last.ID})
+				p.Next = encodeCursor('n', cursorPos{rank: int64(ix.nameRank[ix.docByID[last.ID]]), id: last.ID})
 			}
 			if len(filter) == 0 {
 				break
