@@ -106,7 +106,8 @@ func OpenCore(ctx context.Context, cfg config.Config, log *slog.Logger, now func
 	})
 	c.Calendar = calendar.NewService(db, c.Audit, calendar.DefaultOfficeHours(), now)
 	c.Catalog = catalog.NewService(db, c.Audit, now)
-	c.Dossiers = dossier.NewService(db, c.Audit, c.Catalog, c.Identity, now)
+	c.Dossiers = dossier.NewService(dossier.Deps{DB: db, Audit: c.Audit, Catalog: c.Catalog, Directory: c.Identity,
+		Calendars: c.Calendar, Now: now, DueSoon: cfg.DueSoonDays})
 	return c, nil
 }
 
@@ -267,6 +268,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &audit.SealWorker{DB: a.DB, Log: a.Audit})
 	river.AddWorker(workers, &identity.CleanupWorker{Service: a.Identity})
+	river.AddWorker(workers, &dossier.DeadlineWorker{Service: a.Dossiers})
 	sealEvery, cleanupEvery := o.SealEvery, o.CleanupEvery
 	if sealEvery <= 0 {
 		sealEvery = audit.SealEvery
@@ -278,6 +280,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		Periodic: []*river.PeriodicJob{audit.PeriodicSeal(sealEvery), identity.PeriodicCleanup(cleanupEvery)}}); err != nil {
 		return nil, err
 	}
+	a.Dossiers.SetScheduler(a.jobs)
 	if err := a.buildHTTP(ctx); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"egov/internal/audit"
 	"egov/internal/dossier"
 	"egov/internal/eform"
+	"egov/internal/identity"
 )
 
 func TestPublicTracking(t *testing.T) {
@@ -22,12 +23,13 @@ func TestPublicTracking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := s.app.Dossiers.Submit(audit.WithActor(ctx, audit.Actor{UserID: citizen.ID, Username: citizen.Username}), dossier.Submission{
-		ProcedureCode: "2.000815", ReceivingUnitID: unit.ID, Applicant: citizen,
-		Values: eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
-			"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Bằng tốt nghiệp trung học phổ thông"},
-			"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"2"}, "hinh_thuc_nhan": {"giay"}},
-	})
+	d, err := s.app.Dossiers.Submit(audit.WithActor(ctx, audit.Actor{UserID: citizen.ID, Username: citizen.Username}),
+		&identity.Principal{Stage: identity.StageFull, User: citizen}, dossier.Submission{
+			ProcedureCode: "2.000815", ReceivingUnitID: unit.ID,
+			Values: eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
+				"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Bằng tốt nghiệp trung học phổ thông"},
+				"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"2"}, "hinh_thuc_nhan": {"giay"}},
+		})
 	if err != nil {
 		t.Fatal(err)
 	}

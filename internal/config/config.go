@@ -39,6 +39,8 @@ type Config struct {
 	LogFormat       string // json (default) or text
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
+	DueSoonDays     int // working days before a deadline that work is flagged due soon
+	UploadMaxMB     int // largest attachment accepted
 	Instance        string // replica name in logs and metrics
 }
 
@@ -66,6 +68,8 @@ var Vars = []Var{
 	{"EGOV_LOG_FORMAT", "json", "json or text"},
 	{"EGOV_SHUTDOWN_TIMEOUT", "15s", "how long a graceful shutdown may take"},
 	{"EGOV_SESSION_TTL", "12h", "lifetime of a login session"},
+	{"EGOV_DUE_SOON_DAYS", "1", "working days before a deadline when work is flagged due soon and its assignee warned"},
+	{"EGOV_UPLOAD_MAX_MB", "20", "largest attachment accepted, in MB"},
 	{"EGOV_INSTANCE", "host name", "name of this replica in logs"},
 }
 
@@ -132,6 +136,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SessionTTL, err = time.ParseDuration(get("EGOV_SESSION_TTL", "12h")); err != nil || c.SessionTTL < time.Minute {
 		errs = append(errs, "EGOV_SESSION_TTL must be a duration of at least 1m")
+	}
+	if c.DueSoonDays, err = strconv.Atoi(get("EGOV_DUE_SOON_DAYS", "1")); err != nil || c.DueSoonDays < 1 || c.DueSoonDays > 30 {
+		errs = append(errs, "EGOV_DUE_SOON_DAYS must be a number of working days from 1 to 30")
+	}
+	if c.UploadMaxMB, err = strconv.Atoi(get("EGOV_UPLOAD_MAX_MB", "20")); err != nil || c.UploadMaxMB < 1 || c.UploadMaxMB > 1024 {
+		errs = append(errs, "EGOV_UPLOAD_MAX_MB must be a number of MB from 1 to 1024")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -22,14 +22,42 @@ import (
 	"egov/internal/eform"
 	"egov/internal/identity"
 	"egov/internal/platform/sqldb"
+
+	"github.com/riverqueue/river"
 )
 
 // Status is where a dossier is in its life.
 type Status string
 
 const (
-	StatusSubmitted Status = "submitted" // online, waiting for the desk
-	StatusReceived  Status = "received"  // accepted complete, clock running
+	StatusSubmitted  Status = "submitted"  // online, waiting for the desk
+	StatusSupplement Status = "supplement" // with the applicant, to complete
+	StatusProcessing Status = "processing" // received complete, clock running
+	StatusResult     Status = "result"     // result issued, to be returned
+	StatusReturned   Status = "returned"   // result returned: done
+	StatusRefused    Status = "refused"    // refused at receipt
+	StatusStopped    Status = "stopped"    // processing stopped
+	StatusWithdrawn  Status = "withdrawn"  // withdrawn by the applicant
+)
+
+// Statuses lists every status, in the order of a dossier's life.
+var Statuses = []Status{StatusSubmitted, StatusSupplement, StatusProcessing, StatusResult, StatusReturned,
+	StatusRefused, StatusStopped, StatusWithdrawn}
+
+// Finished reports whether nothing more happens to the dossier (except a
+// rating).
+func (s Status) Finished() bool {
+	return s == StatusReturned || s == StatusRefused || s == StatusStopped || s == StatusWithdrawn
+}
+
+// Clock is the state of the dossier's processing clock.
+type Clock string
+
+const (
+	ClockNotStarted Clock = "not_started" // before receipt: no deadline yet
+	ClockRunning    Clock = "running"
+	ClockPaused     Clock = "paused" // with the applicant for a supplement
+	ClockFinished   Clock = "finished"
 )
 
 // Channel is how a dossier arrived.
@@ -51,13 +79,21 @@ type Dossier struct {
 	FormKey          string
 	FormVersion      int
 	ReceivingUnitID  int64
+	DeciderID        int64
 	ApplicantID      int64
 	ApplicantName    string
 	Channel          Channel
 	Status           Status
 	Step             string
+	StepUnitID       int64
+	StepRole         string
+	AssigneeID       int64
+	Clock            Clock
 	Data             map[string]any
 	SubmittedAt      time.Time
+	FeesDue          int64
+	FeesPaid         int64
+	Version          int
 }
 
 // Catalog is what dossiers need of the catalogue.
@@ -71,33 +107,83 @@ type Catalog interface {
 	WorkflowAt(ctx context.Context, key string, version int) (catalog.Workflow, error)
 }
 
-// Agencies is what dossiers need of identity.
-type Agencies interface {
+// Directory is what dossiers need of identity: the agency tree and who
+// acts where.
+type Directory interface {
 	Agency(ctx context.Context, id int64) (identity.Agency, error)
+	AgencyByCode(ctx context.Context, code string) (identity.Agency, error)
+	Agencies(ctx context.Context) ([]identity.Agency, error)
+	User(ctx context.Context, id int64) (identity.User, error)
+	// Within reports whether agencyID is at or under an agency where the
+	// user holds role.
+	Within(ctx context.Context, p *identity.Principal, role identity.Role, agencyID int64) (bool, error)
+	Subtree(ctx context.Context, roots []int64) ([]int64, error)
+}
+
+// Calendars gives the working calendar (the calendar service).
+type Calendars interface {
+	Calendar(ctx context.Context) (*calendar.Calendar, error)
+}
+
+// Scheduler inserts durable jobs in the caller's transaction (the jobs
+// runner); nil schedules nothing (command-line tools).
+type Scheduler interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Deps are the dossier service's collaborators.
+type Deps struct {
+	DB        *sqldb.DB
+	Audit     *audit.Log
+	Catalog   Catalog
+	Directory Directory
+	Calendars Calendars
+	Jobs      Scheduler
+	Now       func() time.Time
+	// DueSoon is how many working days before a deadline work is flagged
+	// and its assignee warned (default 1).
+	DueSoon int
 }
 
 // Service handles dossiers.
 type Service struct {
-	db       *sqldb.DB
-	audit    *audit.Log
-	catalog  Catalog
-	agencies Agencies
-	now      func() time.Time
+	db      *sqldb.DB
+	audit   *audit.Log
+	catalog Catalog
+	dir     Directory
+	cals    Calendars
+	jobs    Scheduler
+	now     func() time.Time
+	dueSoon int
 }
 
 // NewService returns the dossier service.
-func NewService(db *sqldb.DB, log *audit.Log, cat Catalog, ag Agencies, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+func NewService(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
 	}
-	return &Service{db: db, audit: log, catalog: cat, agencies: ag, now: now}
+	if d.DueSoon <= 0 {
+		d.DueSoon = 1
+	}
+	return &Service{db: d.DB, audit: d.Audit, catalog: d.Catalog, dir: d.Directory, cals: d.Calendars,
+		jobs: d.Jobs, now: d.Now, dueSoon: d.DueSoon}
 }
+
+// SetScheduler sets the job runner once it exists (it is built after the
+// services).
+func (s *Service) SetScheduler(j Scheduler) { s.jobs = j }
 
 var (
 	ErrNotReceivingUnit = apperr.New(apperr.Invalid, "dossier.unit_not_receiving",
 		"Đơn vị được chọn không tiếp nhận hồ sơ của thủ tục này.", "The chosen unit does not receive this procedure's dossiers.")
 	ErrNoForm = apperr.New(apperr.Invalid, "dossier.no_form",
 		"Thủ tục này chưa có tờ khai trực tuyến; vui lòng nộp hồ sơ trực tiếp.", "This procedure has no online form yet; please apply in person.")
+	ErrApplicantsOnly = apperr.New(apperr.Forbidden, "dossier.applicants_only",
+		"Chỉ công dân, tổ chức đã đăng nhập mới nộp hồ sơ trực tuyến; cán bộ nộp thay tại quầy một cửa.",
+		"Only signed-in citizens and organisations apply online; officials submit on someone's behalf at the desk.")
+	ErrNoDecider = apperr.New(apperr.Invalid, "dossier.no_decider",
+		"Chưa xác định được cơ quan giải quyết thủ tục này tại đơn vị đã chọn; vui lòng liên hệ bộ phận một cửa.",
+		"The deciding agency of this procedure at the chosen unit is not known; please contact the one-stop desk.")
 )
 
 // Code makes a dossier code: the receiving unit's agency code, the date in
@@ -121,89 +207,181 @@ func (s *Service) nextCode(ctx context.Context, tx *sql.Tx, unit identity.Agency
 	return Code(unit.Code, at, seq), nil
 }
 
-// Submission is an online application.
+// FileRef is an accepted upload (see internal/attach) to record with a
+// dossier.
+type FileRef struct {
+	Document    string // which required document it is, as the catalogue names it
+	Name        string
+	ContentType string
+	Size        int64
+	Hash        string
+	Pages       int
+}
+
+// Submission is an application: online by the applicant, or at the desk
+// by a desk officer on their behalf.
 type Submission struct {
 	ProcedureCode   string
 	ReceivingUnitID int64
 	Values          eform.Values
-	Channel         Channel
-	Applicant       identity.User
+	Files           []FileRef
+	// Applicant is the signed-in applicant (online). At the desk it is
+	// the person named by the papers: FullName, PersonalID, Phone, and ID
+	// when they have an account.
+	Applicant identity.User
 }
 
 // Submit checks an online submission against the procedure's e-form,
 // addresses it to a receiving unit that accepts the procedure, gives it
 // its code and records it with the catalogue versions it starts with,
 // all in one transaction with its history and audit entries.
-func (s *Service) Submit(ctx context.Context, sub Submission) (Dossier, error) {
-	proc, err := s.catalog.Published(ctx, sub.ProcedureCode)
+func (s *Service) Submit(ctx context.Context, p *identity.Principal, sub Submission) (Dossier, error) {
+	if p == nil || p.Stage != identity.StageFull || p.User.IsOfficial() {
+		return Dossier{}, ErrApplicantsOnly
+	}
+	sub.Applicant = p.User
+	pr, err := s.prepare(ctx, sub, ChannelOnline)
 	if err != nil {
 		return Dossier{}, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.insert(ctx, tx, p, &pr); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, pr.d, "submit", pr.d.Code)
+	})
+	return pr.d, err
+}
+
+// SubmitAtDesk records a dossier brought to the desk (paper scanned as
+// attachments) by a desk officer of the receiving unit, for someone who
+// cannot apply online. Papers at the desk are checked on the spot, so it
+// is received at once: the code and the appointment come together.
+func (s *Service) SubmitAtDesk(ctx context.Context, p *identity.Principal, sub Submission) (Receipt, error) {
+	if strings.TrimSpace(sub.Applicant.FullName) == "" {
+		return Receipt{}, apperr.Validation(apperr.Field("applicant_name", "dossier.applicant_name",
+			"Nhập họ tên người nộp hồ sơ.", "Enter the applicant's full name."))
+	}
+	if ok, err := s.dir.Within(ctx, p, identity.RoleDesk, sub.ReceivingUnitID); err != nil || !ok {
+		if err != nil {
+			return Receipt{}, err
+		}
+		return Receipt{}, ErrNotYourStep
+	}
+	pr, err := s.prepare(ctx, sub, ChannelDesk)
+	if err != nil {
+		return Receipt{}, err
+	}
+	var rc Receipt
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.insert(ctx, tx, p, &pr); err != nil {
+			return err
+		}
+		r, err := s.load(ctx, tx, pr.d.Code)
+		if err != nil {
+			return err
+		}
+		rc, err = s.apply(ctx, tx, p, r, catalog.ActReceive, Input{})
+		return err
+	})
+	return rc, err
+}
+
+// prepared is a checked submission ready to insert.
+type prepared struct {
+	d     Dossier
+	data  string
+	unit  identity.Agency
+	files []FileRef
+	pid   string
+	phone string
+}
+
+func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prepared, error) {
+	proc, err := s.catalog.Published(ctx, sub.ProcedureCode)
+	if err != nil {
+		return prepared{}, err
 	}
 	_, pv, err := s.catalog.Procedure(ctx, proc.Code)
 	if err != nil {
-		return Dossier{}, err
+		return prepared{}, err
 	}
 	if proc.Form == "" {
-		return Dossier{}, ErrNoForm
+		return prepared{}, ErrNoForm
 	}
 	form, fv, err := s.catalog.Form(ctx, proc.Form)
 	if err != nil {
-		return Dossier{}, err
+		return prepared{}, err
 	}
 	wf, wv, err := s.catalog.Workflow(ctx, proc.Workflow)
 	if err != nil {
-		return Dossier{}, err
+		return prepared{}, err
 	}
 	unit, err := s.receivingUnit(ctx, proc, sub.ReceivingUnitID)
 	if err != nil {
-		return Dossier{}, err
+		return prepared{}, err
+	}
+	decider, err := s.deciderOf(ctx, proc, unit)
+	if err != nil {
+		return prepared{}, err
+	}
+	if err := checkFiles(sub.Files); err != nil {
+		return prepared{}, err
 	}
 	now := sqldb.UTC(s.now())
 	local := now.In(calendar.Location())
 	clean, errs := form.Check(sub.Values, eform.WithToday(eform.Date{Year: local.Year(), Month: local.Month(), Day: local.Day()}))
 	if len(errs) > 0 {
-		return Dossier{}, apperr.Validation(errs...)
+		return prepared{}, apperr.Validation(errs...)
 	}
 	data, err := json.Marshal(clean.Values)
 	if err != nil {
-		return Dossier{}, err
-	}
-	channel := sub.Channel
-	if channel == "" {
-		channel = ChannelOnline
+		return prepared{}, err
 	}
 	d := Dossier{ProcedureCode: proc.Code, ProcedureVersion: pv.Version, WorkflowKey: wf.Key, WorkflowVersion: wv.Version,
-		FormKey: form.Key, FormVersion: fv.Version, ReceivingUnitID: unit.ID, ApplicantID: sub.Applicant.ID,
-		ApplicantName: sub.Applicant.FullName, Channel: channel, Status: StatusSubmitted, Step: wf.Steps[0].ID, SubmittedAt: now}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if d.Code, err = s.nextCode(ctx, tx, unit, now); err != nil {
-			return err
-		}
-		var applicant any
-		if d.ApplicantID != 0 {
-			applicant = d.ApplicantID
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers(code, procedure_code, procedure_version, workflow_key, workflow_version,
-			form_key, form_version, receiving_unit_id, applicant_id, applicant_name, channel, status, step, data, submitted_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id`,
-			d.Code, d.ProcedureCode, d.ProcedureVersion, d.WorkflowKey, d.WorkflowVersion, d.FormKey, d.FormVersion,
-			d.ReceivingUnitID, applicant, d.ApplicantName, d.Channel, d.Status, d.Step, string(data), now).Scan(&d.ID); err != nil {
-			return err
-		}
-		a := audit.ActorFrom(ctx)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_events(dossier_id, at, action, step, actor_id, actor, unit_id, note)
-			VALUES ($1, $2, 'submit', $3, $4, $5, $6, '')`, d.ID, now, d.Step, nullID(a.UserID), a.Username, unit.ID); err != nil {
-			return err
-		}
-		return s.audit.Record(ctx, tx, "dossier.submit", "dossier", d.Code, map[string]any{
-			"procedure": d.ProcedureCode, "unit": unit.ID, "channel": d.Channel})
-	})
-	if err != nil {
-		return Dossier{}, err
+		FormKey: form.Key, FormVersion: fv.Version, ReceivingUnitID: unit.ID, DeciderID: decider.ID, ApplicantID: sub.Applicant.ID,
+		ApplicantName: sub.Applicant.FullName, Channel: ch, Status: StatusSubmitted, Step: wf.Steps[0].ID,
+		StepUnitID: unit.ID, StepRole: wf.Steps[0].Role, Clock: ClockNotStarted, SubmittedAt: now,
+		FeesDue: FeesDue(proc), Data: clean.Values}
+	return prepared{d: d, data: string(data), unit: unit, files: sub.Files, pid: sub.Applicant.PersonalID, phone: sub.Applicant.Phone}, nil
+}
+
+// FeesDue is the sum of the procedure's published fees and charges (the
+// amounts a person must check are recorded as 0 with a note).
+func FeesDue(p catalog.Procedure) int64 {
+	var n int64
+	for _, f := range p.Fees {
+		n += f.Amount
 	}
-	d.Data = clean.Values
-	return d, nil
+	return n
+}
+
+// insert gives the dossier its code and stores it with its files, first
+// event and audit entry.
+func (s *Service) insert(ctx context.Context, tx *sql.Tx, p *identity.Principal, pr *prepared) error {
+	d := &pr.d
+	var err error
+	if d.Code, err = s.nextCode(ctx, tx, pr.unit, d.SubmittedAt); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO dossiers(code, procedure_code, procedure_version, workflow_key, workflow_version,
+		form_key, form_version, receiving_unit_id, decider_id, applicant_id, applicant_name, applicant_pid, applicant_phone,
+		channel, status, step, step_unit_id, step_role, step_started_at, data, submitted_at, updated_at, fees_due)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $19, $21) RETURNING id`,
+		d.Code, d.ProcedureCode, d.ProcedureVersion, d.WorkflowKey, d.WorkflowVersion, d.FormKey, d.FormVersion,
+		d.ReceivingUnitID, d.DeciderID, nullID(d.ApplicantID), d.ApplicantName, pr.pid, pr.phone, d.Channel, d.Status, d.Step,
+		d.StepUnitID, d.StepRole, d.SubmittedAt, pr.data, d.FeesDue).Scan(&d.ID); err != nil {
+		return err
+	}
+	if err := s.addFiles(ctx, tx, d.ID, "application", pr.files, p.User.ID, d.SubmittedAt); err != nil {
+		return err
+	}
+	if err := s.event(ctx, tx, p, d.ID, ev{at: d.SubmittedAt, action: "submit", step: d.Step, unit: pr.unit.ID,
+		data: map[string]any{"channel": d.Channel, "files": len(pr.files), "fees_due": d.FeesDue}}); err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, tx, "dossier.submit", "dossier", d.Code, map[string]any{
+		"procedure": d.ProcedureCode, "unit": pr.unit.ID, "channel": d.Channel})
 }
 
 func nullID(id int64) any {
@@ -216,7 +394,7 @@ func nullID(id int64) any {
 // receivingUnit checks that the unit has a one-stop desk and belongs to an
 // agency the procedure names as receiver (by code, or by kind).
 func (s *Service) receivingUnit(ctx context.Context, p catalog.Procedure, id int64) (identity.Agency, error) {
-	unit, err := s.agencies.Agency(ctx, id)
+	unit, err := s.dir.Agency(ctx, id)
 	if errors.Is(err, identity.ErrAgencyNotFound) {
 		return identity.Agency{}, ErrNotReceivingUnit
 	}
@@ -228,7 +406,7 @@ func (s *Service) receivingUnit(ctx context.Context, p catalog.Procedure, id int
 	}
 	candidates := []identity.Agency{unit}
 	if unit.ParentID != 0 {
-		parent, err := s.agencies.Agency(ctx, unit.ParentID)
+		parent, err := s.dir.Agency(ctx, unit.ParentID)
 		if err != nil {
 			return identity.Agency{}, err
 		}

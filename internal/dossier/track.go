@@ -3,6 +3,7 @@ package dossier
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -38,11 +39,12 @@ type Tracking struct {
 // ErrDossierNotFound.
 func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, error) {
 	var t Tracking
-	var unitID, applicantID int64
+	var unitID int64
+	var pid, phone string
 	var rec, due sql.NullTime
 	err := s.db.R.QueryRowContext(ctx, `SELECT d.code, d.procedure_code, d.status, d.submitted_at, d.received_at, d.due_at,
-		d.receiving_unit_id, COALESCE(d.applicant_id, 0), d.applicant_name FROM dossiers d WHERE d.code = $1`, strings.TrimSpace(code)).
-		Scan(&t.Code, &t.ProcedureCode, &t.Status, &t.SubmittedAt, &rec, &due, &unitID, &applicantID, &t.Applicant)
+		d.receiving_unit_id, d.applicant_pid, d.applicant_phone, d.applicant_name FROM dossiers d WHERE d.code = $1`, strings.TrimSpace(code)).
+		Scan(&t.Code, &t.ProcedureCode, &t.Status, &t.SubmittedAt, &rec, &due, &unitID, &pid, &phone, &t.Applicant)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tracking{}, ErrDossierNotFound
 	}
@@ -58,41 +60,31 @@ func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, err
 	if p, _, err := s.catalog.Procedure(ctx, t.ProcedureCode); err == nil {
 		t.Procedure = p.Name
 	}
-	names := map[int64]string{}
-	unitName := func(id int64) string {
-		if n, ok := names[id]; ok {
-			return n
-		}
-		n := ""
-		if a, err := s.agencies.Agency(ctx, id); err == nil {
-			n = a.Name
-		}
-		names[id] = n
-		return n
+	if a, err := s.dir.Agency(ctx, unitID); err == nil {
+		t.Unit = a.Name
 	}
-	t.Unit = unitName(unitID)
 	// Unlock: the last four digits of the applicant's personal ID or phone.
-	if u := strings.TrimSpace(unlock); len(u) == 4 && applicantID != 0 {
-		var pid, phone string
-		if err := s.db.R.QueryRowContext(ctx, `SELECT COALESCE(personal_id, ''), phone FROM users WHERE id = $1`, applicantID).Scan(&pid, &phone); err == nil {
-			t.Unlocked = (len(pid) >= 4 && pid[len(pid)-4:] == u) || (len(phone) >= 4 && phone[len(phone)-4:] == u)
-		}
+	if u := strings.TrimSpace(unlock); len(u) == 4 {
+		t.Unlocked = (len(pid) >= 4 && pid[len(pid)-4:] == u) || (len(phone) >= 4 && phone[len(phone)-4:] == u)
 	}
-	rows, err := s.db.R.QueryContext(ctx, `SELECT e.at, e.action, COALESCE(e.unit_id, 0), e.note FROM dossier_events e
-		JOIN dossiers d ON d.id = e.dossier_id WHERE d.code = $1 ORDER BY e.id`, t.Code)
+	rows, err := s.db.R.QueryContext(ctx, `SELECT e.at, e.action, COALESCE(a.name, ''), e.note, e.data FROM dossier_events e
+		JOIN dossiers d ON d.id = e.dossier_id LEFT JOIN agencies a ON a.id = e.unit_id WHERE d.code = $1 ORDER BY e.id`, t.Code)
 	if err != nil {
 		return Tracking{}, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e TrackEvent
-		var unit int64
-		var note string
-		if err := rows.Scan(&e.At, &e.Action, &unit, &note); err != nil {
+		var note, data string
+		if err := rows.Scan(&e.At, &e.Action, &e.Unit, &note, &data); err != nil {
 			return Tracking{}, err
 		}
-		e.Unit = unitName(unit)
 		t.Events = append(t.Events, e)
+		var d map[string]any
+		_ = json.Unmarshal([]byte(data), &d)
+		if items := stringsOf(d["deficiencies"]); len(items) > 0 {
+			note = strings.TrimSpace(note + " " + strings.Join(items, "; "))
+		}
 		if note != "" {
 			t.Notes = append(t.Notes, note)
 		}

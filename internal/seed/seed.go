@@ -86,6 +86,12 @@ var departments = []department{
 	{"Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism", []string{"Văn phòng Sở", "Phòng Quản lý văn hóa"}, true, identity.KindDepartment},
 	{"Sở Dân tộc và Tôn giáo", "Department of Ethnic Minorities and Religions", []string{"Văn phòng Sở"}, true, identity.KindDepartment},
 	{"Thanh tra tỉnh", "Provincial Inspectorate", []string{"Văn phòng"}, false, identity.KindDepartment},
+	// Agencies outside the provincial government that take part in
+	// inter-agency (liên thông) procedures; their demo codes sit under the
+	// province so the demo workflows can name them (real ones are listed
+	// with their own codes in the national directory).
+	{"Công an tỉnh Lạng Sơn", "Lang Son Provincial Police", []string{"Phòng Cảnh sát quản lý hành chính về trật tự xã hội"}, false, identity.KindOther},
+	{"Bảo hiểm xã hội tỉnh Lạng Sơn", "Lang Son Social Security", []string{"Phòng Quản lý thu - Sổ, thẻ"}, false, identity.KindOther},
 }
 
 // communeUnits are the units of each commune's people's committee since
@@ -94,10 +100,12 @@ var communeUnits = []string{"Bộ phận Một cửa", "Văn phòng Hội đồn
 
 // Key names a seeded agency for the demo accounts and tests.
 const (
-	KeyCommittee = "committee"
-	KeyCentre    = "centre"
-	KeyJustice   = "justice"
-	KeyCommune   = "commune" // Phường Đông Kinh
+	KeyCommittee      = "committee"
+	KeyCentre         = "centre"
+	KeyJustice        = "justice"
+	KeyCommune        = "commune" // Phường Đông Kinh
+	KeyPolice         = "police"
+	KeySocialSecurity = "social_security"
 )
 
 // Result tells what the seed made.
@@ -183,6 +191,10 @@ func Demo(ctx context.Context, db *sqldb.DB, ids *identity.Service, log *audit.L
 				res.Agencies[KeyJustice] = id
 			case "Trung tâm Phục vụ hành chính công tỉnh":
 				res.Agencies[KeyCentre] = id
+			case "Công an tỉnh Lạng Sơn":
+				res.Agencies[KeyPolice] = id
+			case "Bảo hiểm xã hội tỉnh Lạng Sơn":
+				res.Agencies[KeySocialSecurity] = id
 			}
 			for j, u := range d.units {
 				uid, err := mk(identity.AgencyInput{ParentID: id, Kind: identity.KindUnit, Code: fmt.Sprintf("000.%02d.%02d.%s", j+1, i+1, ProvinceLetterCode),
@@ -244,6 +256,7 @@ var errAlreadySeeded = errors.New("seed: already seeded")
 
 func demoAccounts(ctx context.Context, tx *sql.Tx, ids *identity.Service, ag map[string]int64, pw string) ([]Account, error) {
 	justice, centre, commune := ag[KeyJustice], ag[KeyCentre], ag[KeyCommune]
+	police, social := ag[KeyPolice], ag[KeySocialSecurity]
 	type acct struct {
 		in    identity.UserInput
 		role  string
@@ -267,6 +280,10 @@ func demoAccounts(ctx context.Context, tx *sql.Tx, ids *identity.Service, ag map
 			Grants: []identity.Grant{g(identity.RoleSpecialist, commune)}}, "chuyên viên", "UBND phường Đông Kinh"},
 		{identity.UserInput{Username: "lanhdao.xa", Kind: identity.UserOfficial, FullName: "Hà Văn Minh",
 			Grants: []identity.Grant{g(identity.RoleLeader, commune)}}, "lãnh đạo", "UBND phường Đông Kinh"},
+		{identity.UserInput{Username: "congan", Kind: identity.UserOfficial, FullName: "Hoàng Văn Hải",
+			Grants: []identity.Grant{g(identity.RoleSpecialist, police)}}, "chuyên viên (liên thông)", "Công an tỉnh"},
+		{identity.UserInput{Username: "bhxh", Kind: identity.UserOfficial, FullName: "Lăng Thị Thu",
+			Grants: []identity.Grant{g(identity.RoleSpecialist, social)}}, "chuyên viên (liên thông)", "Bảo hiểm xã hội tỉnh"},
 		{identity.UserInput{Username: "congdan", Kind: identity.UserCitizen, FullName: "Nguyễn Văn An", PersonalID: "020085001234",
 			BirthDate: "1985-03-12", Phone: "0912345678", Email: "congdan@example.vn"}, "công dân", ""},
 		{identity.UserInput{Username: "congdan2", Kind: identity.UserCitizen, FullName: "Hoàng Thị Mai", PersonalID: "020195004321",

@@ -39,7 +39,7 @@ func TestDemo(t *testing.T) {
 		ids := identity.New(db, log, box, now, identity.Settings{})
 		cal := calendar.NewService(db, log, calendar.DefaultOfficeHours(), now)
 		res, err := seed.Demo(ctx, db, ids, log, cal, "mat-khau-demo-2026")
-		if err != nil || !res.Created || res.Communes != 65 || len(res.Accounts) != 11 {
+		if err != nil || !res.Created || res.Communes != 65 || len(res.Accounts) != 13 {
 			t.Fatalf("%+v %v", res, err)
 		}
 		again, err := seed.Demo(ctx, db, ids, log, cal, "mat-khau-demo-2026")

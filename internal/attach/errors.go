@@ -1,0 +1,127 @@
+package attach
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"egov/internal/apperr"
+)
+
+// Keys of the refusals, stable for API clients. apperr has no message
+// parameters, so each refusal is a fresh *apperr.Error naming the file;
+// match on Key, not on identity.
+const (
+	KeyEmpty        = "attach.empty"
+	KeyTooLarge     = "attach.too_large"
+	KeyIncomplete   = "attach.incomplete"
+	KeyType         = "attach.type"
+	KeyPDFBroken    = "attach.pdf_broken"
+	KeyPDFEncrypted = "attach.pdf_encrypted"
+	KeyImageBroken  = "attach.image_broken"
+	KeyImageTooBig  = "attach.image_too_big"
+	KeyName         = "attach.name"
+)
+
+func refuse(code apperr.Code, key, vi, en string, cause error) *apperr.Error {
+	e := apperr.New(code, key, vi, en)
+	if cause != nil {
+		e = e.Wrap(cause)
+	}
+	return e
+}
+
+func errEmpty(name string) *apperr.Error {
+	return refuse(apperr.Invalid, KeyEmpty,
+		fmt.Sprintf("Tệp «%s» rỗng (0 byte).", name),
+		fmt.Sprintf("File %q is empty (0 bytes).", name), nil)
+}
+
+func errTooLarge(name string, limit int64) *apperr.Error {
+	return refuse(apperr.TooLarge, KeyTooLarge,
+		fmt.Sprintf("Tệp «%s» vượt quá dung lượng tối đa %s.", name, sizeText(limit, ",")),
+		fmt.Sprintf("File %q is larger than the %s limit.", name, sizeText(limit, ".")), nil)
+}
+
+func errIncomplete(name string, cause error) *apperr.Error {
+	return refuse(apperr.Invalid, KeyIncomplete,
+		fmt.Sprintf("Tệp «%s» chưa được tải lên trọn vẹn (đường truyền bị gián đoạn). Vui lòng tải lại.", name),
+		fmt.Sprintf("File %q was not uploaded completely (the transfer was interrupted). Please upload it again.", name), cause)
+}
+
+func errType(name string) *apperr.Error {
+	return refuse(apperr.Invalid, KeyType,
+		fmt.Sprintf("Tệp «%s» không thuộc định dạng được chấp nhận. Chỉ nhận tệp PDF, ảnh JPEG hoặc ảnh PNG.", name),
+		fmt.Sprintf("File %q is not of an accepted type. Only PDF files and JPEG or PNG images are accepted.", name), nil)
+}
+
+func errPDFBroken(name string, cause error) *apperr.Error {
+	return refuse(apperr.Invalid, KeyPDFBroken,
+		fmt.Sprintf("Không mở được tệp PDF «%s»: tệp bị hỏng hoặc chưa trọn vẹn.", name),
+		fmt.Sprintf("The PDF file %q cannot be opened: it is damaged or incomplete.", name), cause)
+}
+
+func errPDFEncrypted(name string, cause error) *apperr.Error {
+	return refuse(apperr.Invalid, KeyPDFEncrypted,
+		fmt.Sprintf("Tệp PDF «%s» đã được đặt mật khẩu hoặc mã hoá nên cán bộ không thể đọc và ký số. Vui lòng gỡ mật khẩu rồi tải lại.", name),
+		fmt.Sprintf("The PDF file %q is password-protected or encrypted, so officials cannot read or sign it. Please remove the password and upload it again.", name), cause)
+}
+
+func errImageBroken(name string, cause error) *apperr.Error {
+	return refuse(apperr.Invalid, KeyImageBroken,
+		fmt.Sprintf("Không đọc được ảnh «%s»: tệp bị hỏng hoặc chưa trọn vẹn.", name),
+		fmt.Sprintf("The image %q cannot be read: it is damaged or incomplete.", name), cause)
+}
+
+func errImageTooBig(name string, w, h, limit int) *apperr.Error {
+	return refuse(apperr.Invalid, KeyImageTooBig,
+		fmt.Sprintf("Ảnh «%s» có kích thước %d × %d điểm ảnh, vượt quá giới hạn %s megapixel. Vui lòng giảm độ phân giải rồi tải lại.", name, w, h, decimal(float64(limit)/1e6, ",")),
+		fmt.Sprintf("The image %q is %d × %d pixels, over the %s-megapixel limit. Please reduce its resolution and upload it again.", name, w, h, decimal(float64(limit)/1e6, ".")), nil)
+}
+
+func errName(raw string) *apperr.Error {
+	if shown := displayRaw(raw); shown != "" {
+		return refuse(apperr.Invalid, KeyName,
+			fmt.Sprintf("Tên tệp «%s» không hợp lệ: sau khi bỏ đường dẫn và ký tự đặc biệt thì không còn lại tên. Vui lòng đổi tên tệp.", shown),
+			fmt.Sprintf("The file name %q is not valid: nothing is left of it once folders and special characters are removed. Please rename the file.", shown), nil)
+	}
+	return refuse(apperr.Invalid, KeyName,
+		"Tệp tải lên không có tên hợp lệ. Vui lòng đổi tên tệp.",
+		"The uploaded file has no valid name. Please rename the file.", nil)
+}
+
+// sizeText says a byte count in MB (KB under 1 MB), as users read it.
+func sizeText(n int64, sep string) string {
+	if n < 1<<20 {
+		return decimal(float64(n)/(1<<10), sep) + " KB"
+	}
+	return decimal(float64(n)/(1<<20), sep) + " MB"
+}
+
+// decimal prints v with at most one decimal, with the language's separator
+// (Vietnamese writes 1,5 MB).
+func decimal(v float64, sep string) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return strings.Replace(s, ".", sep, 1)
+}
+
+// displayRaw shows a name that cleanName refused: printable characters only,
+// and not too long, since it goes back into a message.
+func displayRaw(raw string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.ToValidUTF8(raw, "") {
+		if !unicode.IsPrint(r) {
+			continue
+		}
+		if n == 60 {
+			b.WriteRune('…')
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
