@@ -21,6 +21,7 @@ import (
 	"egov/internal/dossier"
 	"egov/internal/httpx"
 	"egov/internal/identity"
+	"egov/internal/platform/blob"
 )
 
 // Deps are what the API needs.
@@ -30,6 +31,8 @@ type Deps struct {
 	Calendar *calendar.Service
 	Catalog  *catalog.Service
 	Dossiers *dossier.Service
+	Uploads  *dossier.Uploads // the one upload pipeline for attachments
+	Blobs    blob.Store       // to download a dossier's files
 	// TrackLimit limits public tracking look-ups per client (nil: none).
 	TrackLimit *httpx.Limiter
 	Audit      *audit.Log

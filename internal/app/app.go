@@ -28,6 +28,7 @@ import (
 
 	"egov/internal/api"
 	"egov/internal/apperr"
+	"egov/internal/attach"
 	"egov/internal/audit"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
@@ -301,15 +302,16 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	}
 	province, provinceEn := a.provinceNames(ctx)
 	trackLimit := httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
+	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
+		Dossiers: a.Dossiers, Uploads: uploads, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
 	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+		Dossiers: a.Dossiers, Uploads: uploads, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -318,7 +320,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { httpx.WriteError(w, r, errNotFound) })
 	a.handler = httpx.Chain(mux, httpx.Options{Log: a.Log, Identity: a.Identity, SecureCookies: cfg.SecureCookies(),
-		MaxBody: 1 << 20, FormAction: formAction, Metrics: metrics, ErrorPage: w.ErrorPage})
+		MaxBody: 1 << 20, UploadBody: 8 * (int64(cfg.UploadMaxMB) << 20), IsUpload: isUpload, FormAction: formAction, Metrics: metrics, ErrorPage: w.ErrorPage})
 	return nil
 }
 
@@ -501,4 +503,15 @@ func (a *App) close() {
 	if a.Core != nil {
 		_ = a.Core.Close()
 	}
+}
+
+// isUpload names the requests that carry files: multipart posts to the
+// routes that take attachments. Their body limit is the upload limit.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return false
+	}
+	p := r.URL.Path
+	return p == "/api/v1/uploads" || strings.HasPrefix(p, "/nop-ho-so/") || strings.HasPrefix(p, "/ho-so/") ||
+		strings.HasPrefix(p, "/mot-cua/")
 }

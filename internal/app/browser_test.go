@@ -378,7 +378,6 @@ func browserPages(t *testing.T, s bsuite) {
 		{"ProcedureSearch", "/thu-tuc?q=chung+thuc+ban+sao&cap=commune", 200, "procedure-search"},
 		{"Procedure", "/thu-tuc/1.001193", 200, "procedure"},
 		{"ProcedureInterAgency", "/thu-tuc/2.000986", 200, ""},
-		{"SubmitNotBuilt", "/nop-ho-so/1.001193", 501, ""},
 		{"FormPreview", "/thu-tuc/1.001193/to-khai", 200, "form"},
 		{"Tracking", "/tra-cuu-ho-so", 200, ""},
 		{"TrackingUnknown", "/tra-cuu-ho-so?ma=000.01.20.H37-260213-9999", 404, ""},

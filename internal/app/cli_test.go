@@ -137,7 +137,7 @@ func TestAgencyImportExportCommands(t *testing.T) {
 		t.Fatal(errs)
 	}
 	code, out, _ := runCLI(t, env, "", "agency", "export")
-	if code != 0 || !strings.HasPrefix(out, "match,code,name") || strings.Count(out, "\n") != 373 {
+	if code != 0 || !strings.HasPrefix(out, "match,code,name") || strings.Count(out, "\n") != 377 {
 		t.Fatalf("export: %d lines %d", code, strings.Count(out, "\n"))
 	}
 	file := filepath.Join(dir, "codes.csv")

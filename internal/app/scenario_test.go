@@ -236,7 +236,6 @@ func TestCatalogue(t *testing.T) {
 				want: []string{"Thời hạn giải quyết", "Hồ sơ cần chuẩn bị", "Nộp hồ sơ trực tuyến", "Căn cứ pháp lý", "ngày làm việc"}},
 			{name: "ProcedureInEnglish", path: "/thu-tuc/1.001193?lang=en", status: 200, want: []string{"What to bring", "working day"}},
 			{name: "UnknownProcedure", path: "/thu-tuc/9.999999", status: 404, want: []string{"Không tìm thấy thủ tục"}},
-			{name: "SubmitNotBuilt", path: "/nop-ho-so/1.001193", status: 501, want: []string{"đang được xây dựng"}},
 			{name: "APIList", path: "/api/v1/procedures?q=khai+sinh&limit=2", status: 200, want: []string{`"code":"1.001193"`, `"next_cursor"`}},
 			{name: "APITypo", path: "/api/v1/procedures?q=chung+thuc+ban+sao+tu+ban+chin", status: 200, want: []string{`"code":"2.000815"`}},
 			{name: "APIFilters", path: "/api/v1/procedures?field=H%E1%BB%99+t%E1%BB%8Bch&level=commune", status: 200, want: []string{`"field":"Hộ tịch"`}, notWant: []string{`"field":"Chứng thực"`}},

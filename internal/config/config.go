@@ -39,8 +39,8 @@ type Config struct {
 	LogFormat       string // json (default) or text
 	ShutdownTimeout time.Duration
 	SessionTTL      time.Duration
-	DueSoonDays     int // working days before a deadline that work is flagged due soon
-	UploadMaxMB     int // largest attachment accepted
+	DueSoonDays     int    // working days before a deadline that work is flagged due soon
+	UploadMaxMB     int    // largest attachment accepted
 	Instance        string // replica name in logs and metrics
 }
 

@@ -30,7 +30,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // vn is an instant in Vietnam.
@@ -99,7 +99,9 @@ func setup(t *testing.T, db *sqldb.DB) *fixture {
 		}
 		return &identity.Principal{Stage: identity.StageFull, User: u}
 	}
-	g := func(r identity.Role, a identity.Agency) identity.Grant { return identity.Grant{Role: r, AgencyID: a.ID} }
+	g := func(r identity.Role, a identity.Agency) identity.Grant {
+		return identity.Grant{Role: r, AgencyID: a.ID}
+	}
 	f.citizen = user("congdan", identity.UserCitizen, "020085001234")
 	f.citizen2 = user("congdan2", identity.UserCitizen, "020195004321")
 	f.desk = user("motcua", identity.UserOfficial, "000000000001", g(identity.RoleDesk, f.commune))

@@ -16,19 +16,19 @@ import (
 
 // record is a dossier row as the lifecycle reads it.
 type record struct {
-	id                                                   int64
-	code, step, pausedStep, wfKey, proc                  string
-	status                                               Status
-	clock                                                Clock
-	channel                                              Channel
-	unit, decider, stepUnit, assignee, applicant         int64
-	wfV, procV, supplements, extensions, results         int
-	version, ratingChanges                               int
-	receivedAt, dueAt, stepStarted, stepDue, pausedAt    time.Time
-	clockStarted                                         time.Time
-	applicantSeconds, feesDue, feesPaid                  int64
-	rating                                               int
-	stepRole                                             string
+	id                                                int64
+	code, step, pausedStep, wfKey, proc               string
+	status                                            Status
+	clock                                             Clock
+	channel                                           Channel
+	unit, decider, stepUnit, assignee, applicant      int64
+	wfV, procV, supplements, extensions, results      int
+	version, ratingChanges                            int
+	receivedAt, dueAt, stepStarted, stepDue, pausedAt time.Time
+	clockStarted                                      time.Time
+	applicantSeconds, feesDue, feesPaid               int64
+	rating                                            int
+	stepRole                                          string
 }
 
 const recordCols = `id, code, step, paused_step, workflow_key, procedure_code, status, clock, channel,

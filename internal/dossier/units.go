@@ -117,3 +117,63 @@ func (s *Service) branchAgencies(ctx context.Context, st catalog.Step, receiving
 	}
 	return out, nil
 }
+
+// ReceivingUnits lists the units where a procedure's dossiers can be
+// filed (one-stop units of the agencies it names as receivers), for the
+// applicant to choose; the web page puts the applicant's own commune
+// first.
+func (s *Service) ReceivingUnits(ctx context.Context, procedureCode string) ([]identity.Agency, error) {
+	proc, err := s.catalog.Published(ctx, procedureCode)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.dir.Agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []identity.Agency
+	for _, a := range all {
+		if !a.Active || !a.ReceivesDossiers || a.Code == "" {
+			continue
+		}
+		if _, err := s.receivingUnit(ctx, proc, a.ID); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// Assignees lists who may be assigned the dossier's current step: the
+// users holding the step's role in the step's unit (or above it).
+func (s *Service) Assignees(ctx context.Context, p *identity.Principal, code string, users UserLister) ([]identity.User, error) {
+	r, err := s.load(ctx, s.db.R, code)
+	if err != nil {
+		return nil, err
+	}
+	if !s.visible(ctx, p, r) {
+		return nil, ErrDossierNotFound
+	}
+	if r.stepRole == "" || r.stepUnit == 0 {
+		return nil, nil
+	}
+	cands, err := users.Users(ctx, identity.UserFilter{Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	var out []identity.User
+	for _, u := range cands {
+		up := &identity.Principal{Stage: identity.StageFull, User: u}
+		if u.Disabled || !u.IsOfficial() || up.IsSystemAdmin() {
+			continue
+		}
+		if ok, err := s.dir.Within(ctx, up, identity.Role(r.stepRole), r.stepUnit); err == nil && ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// UserLister lists users (identity).
+type UserLister interface {
+	Users(ctx context.Context, f identity.UserFilter) ([]identity.User, error)
+}

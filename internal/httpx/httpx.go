@@ -95,9 +95,13 @@ type Options struct {
 	Log           *slog.Logger
 	Identity      *identity.Service
 	SecureCookies bool
-	MaxBody       int64    // bytes; default 1 MiB
-	FormAction    []string // extra origins forms may post or redirect to
-	Metrics       *Metrics
+	MaxBody       int64 // bytes; default 1 MiB
+	// UploadBody is the body limit of the requests IsUpload names (file
+	// uploads); each file's own limit is the upload pipeline's.
+	UploadBody int64
+	IsUpload   func(*http.Request) bool
+	FormAction []string // extra origins forms may post or redirect to
+	Metrics    *Metrics
 	// ErrorPage renders errors for browsers (the web package's page).
 	ErrorPage func(w http.ResponseWriter, r *http.Request, p *Problem)
 }
@@ -121,7 +125,7 @@ func Chain(h http.Handler, o Options) http.Handler {
 	}
 	inner := session(o, csrf.Handler(recordRoute(h)))
 	sink := &errorSink{log: o.Log, page: o.ErrorPage}
-	return withSink(sink, recoverer(o.Log, requestID(logRequests(o, headers(csp, o.SecureCookies, limitBody(o.MaxBody, inner))))))
+	return withSink(sink, recoverer(o.Log, requestID(logRequests(o, headers(csp, o.SecureCookies, limitBody(o, inner))))))
 }
 
 func withSink(sink *errorSink, next http.Handler) http.Handler {
@@ -242,8 +246,12 @@ func headers(csp string, secure bool, next http.Handler) http.Handler {
 	})
 }
 
-func limitBody(max int64, next http.Handler) http.Handler {
+func limitBody(o Options, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := o.MaxBody
+		if o.IsUpload != nil && o.UploadBody > max && o.IsUpload(r) {
+			max = o.UploadBody
+		}
 		if r.ContentLength > max {
 			WriteError(w, r, apperr.ErrTooLarge)
 			return

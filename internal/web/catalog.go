@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"egov/internal/apperr"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
 	"egov/internal/eform"
@@ -175,13 +174,6 @@ func (s *Server) agencyRefText(r *http.Request, lang string, ref catalog.AgencyR
 		t += " (" + ref.Note + ")"
 	}
 	return t
-}
-
-// submitNotBuilt answers the online submission link until dossiers exist.
-func (s *Server) submitNotBuilt(w http.ResponseWriter, r *http.Request) {
-	httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "dossier.not_built",
-		"Nộp hồ sơ trực tuyến đang được xây dựng. Trong thời gian này, vui lòng nộp hồ sơ trực tiếp tại bộ phận một cửa.",
-		"Online submission is being built. Meanwhile, please submit the dossier in person at the one-stop desk."))
 }
 
 type formPreview struct {

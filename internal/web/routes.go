@@ -15,7 +15,25 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /thu-tuc/{code}", s.procedure)
 	mux.HandleFunc("GET /thu-tuc/{code}/to-khai", s.formPreview)
 	mux.HandleFunc("POST /thu-tuc/{code}/to-khai", s.formPreview)
-	mux.HandleFunc("GET /nop-ho-so/{code}", s.submitNotBuilt)
+
+	// Applicants: applying online, their dossiers, notifications
+	mux.HandleFunc("GET /nop-ho-so/{code}", s.requireUser(s.applyForm))
+	mux.HandleFunc("POST /nop-ho-so/{code}", s.requireUser(s.applyPost))
+	mux.HandleFunc("GET /ho-so", s.requireUser(s.myDossiers))
+	mux.HandleFunc("GET /ho-so/{code}", s.requireUser(s.myDossier))
+	mux.HandleFunc("POST /ho-so/{code}/bo-sung", s.requireUser(s.supplement))
+	mux.HandleFunc("POST /ho-so/{code}/rut", s.requireUser(s.withdraw))
+	mux.HandleFunc("POST /ho-so/{code}/danh-gia", s.requireUser(s.rate))
+	mux.HandleFunc("GET /ho-so/{code}/tep/{id}", s.requireUser(s.dossierFile))
+	mux.HandleFunc("GET /thong-bao", s.requireUser(s.notifications))
+
+	// Officials: the one-stop desk and processing
+	mux.HandleFunc("GET /mot-cua", s.requireOfficial(s.deskQueues))
+	mux.HandleFunc("GET /mot-cua/ho-so/{code}", s.requireOfficial(s.deskDossier))
+	mux.HandleFunc("POST /mot-cua/ho-so/{code}/{action}", s.requireOfficial(s.deskAct))
+	mux.HandleFunc("GET /mot-cua/nop-thay", s.requireOfficial(s.deskSubmitForm))
+	mux.HandleFunc("POST /mot-cua/nop-thay", s.requireOfficial(s.deskSubmit))
+	mux.HandleFunc("GET /mot-cua/tre-han", s.requireOfficial(s.lateList))
 
 	// Sign-in and account
 	mux.HandleFunc("GET /dang-nhap", s.loginForm)

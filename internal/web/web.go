@@ -25,6 +25,7 @@ import (
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidclogin"
+	"egov/internal/platform/blob"
 	"egov/internal/platform/secretbox"
 )
 
@@ -42,6 +43,8 @@ type Deps struct {
 	Calendar      *calendar.Service
 	Catalog       *catalog.Service
 	Dossiers      *dossier.Service
+	Uploads       *dossier.Uploads // the one upload pipeline for attachments
+	Blobs         blob.Store       // to download a dossier's files
 	TrackLimit    *httpx.Limiter
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
