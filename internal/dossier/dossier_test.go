@@ -3,13 +3,16 @@ package dossier_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"egov/internal/apperr"
+	"egov/internal/catalog"
 	"egov/internal/dossier"
 	"egov/internal/eform"
+	"egov/internal/identity"
 	"egov/internal/platform/sqldb"
 	"egov/internal/platform/sqldb/sqldbtest"
 )
@@ -135,5 +138,70 @@ func TestDrafts(t *testing.T) {
 		if list, _ := f.svc.Drafts(ctx, f.citizen); len(list) != 0 {
 			t.Fatalf("%+v", list)
 		}
+	})
+}
+
+func TestWhoSeesADossier(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		d := f.submit(t, proc5)
+		for _, tc := range []struct {
+			name string
+			p    *identity.Principal
+			sees bool
+		}{
+			{"Applicant", f.citizen, true},
+			{"OtherCitizen", f.citizen2, false},
+			{"SpecialistOfTheWard", f.spec, true},
+			{"DeskOfTheWard", f.desk, true},
+			{"OfficialOfAnotherWard", f.other, false},
+			{"PoliceNotTakingPart", f.policeSpec, false},
+			{"Anonymous", nil, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				v, err := f.svc.Get(ctx, tc.p, d.Code)
+				if tc.sees && (err != nil || v.Code != d.Code || len(v.Events) != 1 || v.Events[0].Action != "submit") {
+					t.Fatalf("%+v %v", v, err)
+				}
+				if !tc.sees && !apperr.IsCode(err, apperr.NotFound) {
+					t.Fatalf("must answer not found, not forbidden: %v", err)
+				}
+			})
+		}
+		t.Run("MineListsOnlyOwn", func(t *testing.T) {
+			mine, err := f.svc.Mine(ctx, f.citizen, 0, 10)
+			if err != nil || len(mine) != 1 || mine[0].Code != d.Code {
+				t.Fatalf("%+v %v", mine, err)
+			}
+			theirs, err := f.svc.Mine(ctx, f.citizen2, 0, 10)
+			if err != nil || len(theirs) != 0 {
+				t.Fatalf("%+v %v", theirs, err)
+			}
+		})
+		t.Run("AllowedActionsFollowTheStep", func(t *testing.T) {
+			if v := f.view(t, f.desk, d.Code); !slices.Contains(v.Allowed, "receive") || slices.Contains(v.Allowed, "forward") {
+				t.Fatalf("desk: %v", v.Allowed)
+			}
+			if v := f.view(t, f.spec, d.Code); len(v.Allowed) != 0 {
+				t.Fatalf("the specialist has nothing to do at receipt: %v", v.Allowed)
+			}
+			if v := f.view(t, f.citizen, d.Code); !slices.Equal(v.Allowed, []catalog.Action{"withdraw"}) {
+				t.Fatalf("applicant: %v", v.Allowed)
+			}
+		})
+		t.Run("UploadsAreTheirOwners", func(t *testing.T) {
+			var id int64
+			if err := db.W.QueryRowContext(ctx, `INSERT INTO uploads(user_id, hash, name, content_type, size, at)
+				VALUES ($1, $2, 'a.pdf', 'application/pdf', 10, $3) RETURNING id`, f.citizen.User.ID, strings.Repeat("ab", 32), sqldb.UTC(f.clock.Now())).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			if refs, err := f.svc.Resolve(ctx, f.citizen, []int64{id}, []string{"Tờ khai"}); err != nil || refs[0].Document != "Tờ khai" {
+				t.Fatalf("%+v %v", refs, err)
+			}
+			if _, err := f.svc.Resolve(ctx, f.citizen2, []int64{id}, nil); !apperr.IsCode(err, apperr.Invalid) {
+				t.Fatalf("another's upload is refused: %v", err)
+			}
+		})
 	})
 }
