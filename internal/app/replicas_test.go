@@ -12,14 +12,21 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
 
+	"egov/internal/catalog"
+	"egov/internal/dossier"
+	"egov/internal/eform"
+	"egov/internal/identity"
+	"egov/internal/platform/jobs"
 	"egov/internal/platform/sqldb/sqldbtest"
 )
 
 // TestTwoReplicas starts two egov processes' worth of app against one
 // PostgreSQL, one NATS and one blob folder, and shows that they serve the
 // same data and sessions, that a calendar change on one is seen at once on
-// the other, and that the periodic audit seal runs exactly once per slot.
+// the other, that the periodic audit seal runs exactly once per slot, and
+// that a dossier's deadline job acts once.
 func TestTwoReplicas(t *testing.T) {
 	t.Parallel()
 	natsURL := os.Getenv("EGOV_TEST_NATS_URL")
@@ -140,6 +147,72 @@ func TestTwoReplicas(t *testing.T) {
 		r := a.do(http.DefaultClient, "GET", "/readyz", "", nil)
 		if r.status != 200 {
 			t.Errorf("readyz: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("DeadlineJobActsOnce", func(t *testing.T) {
+		ctx := context.Background()
+		user := func(name string) *identity.Principal {
+			u, err := a.app.Identity.UserByUsername(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &identity.Principal{Stage: identity.StageFull, User: u}
+		}
+		unit, err := a.app.Identity.AgencyByCode(ctx, "000.01.20.H37")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := a.app.Dossiers.Submit(ctx, user("congdan"), dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: unit.ID,
+			Values: eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
+				"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Học bạ"},
+				"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"1"}, "hinh_thuc_nhan": {"giay"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.app.Dossiers.Act(ctx, user("motcua.xa"), d.Code, catalog.ActReceive, dossier.Input{}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.app.Dossiers.Get(ctx, user("motcua.xa"), d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The step's deadline comes now, four times over (retries, a second
+		// scheduler), to both replicas' workers; the one receipt scheduled
+		// for the real due instant stays waiting.
+		ins, err := jobs.New(jobs.Config{DB: a.app.DB, InsertOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := dossier.DeadlineArgs{DossierID: v.ID, What: "step_late", Step: v.Step, Due: v.StepDueAt.UTC()}
+		for range 4 {
+			if err := a.app.DB.Tx(ctx, func(tx *sql.Tx) error { return ins.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: river.QueueDefault}) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db, err := sql.Open("pgx", pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			var left int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'dossier.deadline'
+				AND args->>'what' = 'step_late' AND state <> 'completed' AND scheduled_at <= now()`).Scan(&left); err != nil {
+				t.Fatal(err)
+			}
+			if left == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d deadline jobs left", left)
+			}
+		}
+		var acted int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM dossier_events WHERE dossier_id = $1 AND action = 'step_late'`, v.ID).Scan(&acted); err != nil {
+			t.Fatal(err)
+		}
+		if acted != 1 {
+			t.Fatalf("the deadline acted %d times", acted)
 		}
 	})
 }
