@@ -185,7 +185,9 @@ func TestTwoReplicas(t *testing.T) {
 		}
 		args := dossier.DeadlineArgs{DossierID: v.ID, What: "step_late", Step: v.Step, Due: v.StepDueAt.UTC()}
 		for range 4 {
-			if err := a.app.DB.Tx(ctx, func(tx *sql.Tx) error { return ins.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: river.QueueDefault}) }); err != nil {
+			if err := a.app.DB.Tx(ctx, func(tx *sql.Tx) error {
+				return ins.InsertTx(ctx, tx, args, &river.InsertOpts{Queue: river.QueueDefault})
+			}); err != nil {
 				t.Fatal(err)
 			}
 		}
