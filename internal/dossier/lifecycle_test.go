@@ -525,3 +525,22 @@ func TestQueuesAndLateList(t *testing.T) {
 		})
 	})
 }
+
+func TestCounts(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Engines(t, func(t *testing.T, db *sqldb.DB) {
+		f := setup(t, db)
+		f.clock.Set(vn(2026, 3, 2, 9, 0))
+		f.submit(t, proc5)
+		d := f.submit(t, proc5)
+		f.act(t, vn(2026, 3, 2, 9, 0), f.desk, d.Code, catalog.ActReceive, dossier.Input{})
+		desk, err := f.svc.Counts(ctx, f.desk)
+		if err != nil || desk[dossier.QueueReceive] != 1 || desk[dossier.QueueProcess] != 0 {
+			t.Fatalf("%v %v", desk, err)
+		}
+		spec, _ := f.svc.Counts(ctx, f.spec)
+		if spec[dossier.QueueProcess] != 1 || spec[dossier.QueueReceive] != 0 {
+			t.Fatalf("%v", spec)
+		}
+	})
+}

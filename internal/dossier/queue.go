@@ -64,18 +64,58 @@ func inList(args *[]any, ids []int64) string {
 // Queue lists a work list of the official, oldest first, a page at a time
 // (keyset by ID: pass the last ID seen).
 func (s *Service) Queue(ctx context.Context, p *identity.Principal, q Queue, afterID int64, limit int) ([]View, error) {
-	if p == nil || p.Stage != identity.StageFull || !p.User.IsOfficial() {
-		return nil, ErrNotYourStep
-	}
-	if !slices.Contains(Queues, q) {
-		return nil, ErrQueue
-	}
 	if limit <= 0 || limit > 100 {
 		limit = 25
 	}
+	where, args, err := s.queueWhere(ctx, p, q)
+	if err != nil || where == nil {
+		return nil, err
+	}
+	if afterID > 0 {
+		args = append(args, afterID)
+		where = append(where, fmt.Sprintf("d.id > $%d", len(args)))
+	}
+	sqlq := `SELECT ` + viewCols + viewFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY d.id LIMIT ` + strconv.Itoa(limit)
+	return s.list(ctx, sqlq, args...)
+}
+
+// CountCap is where queue counts stop ("100+").
+const CountCap = 100
+
+// Counts are the sizes of an official's work lists (for the desk's tabs),
+// capped at CountCap.
+func (s *Service) Counts(ctx context.Context, p *identity.Principal) (map[Queue]int, error) {
+	out := map[Queue]int{}
+	for _, q := range Queues {
+		where, args, err := s.queueWhere(ctx, p, q)
+		if err != nil {
+			return nil, err
+		}
+		if where == nil {
+			continue
+		}
+		var n int
+		if err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE `+strings.Join(where, " AND ")+
+			` LIMIT `+strconv.Itoa(CountCap)+`) q`, args...).Scan(&n); err != nil {
+			return nil, err
+		}
+		out[q] = n
+	}
+	return out, nil
+}
+
+// queueWhere is a work list's condition; nil when the official has no
+// place in it.
+func (s *Service) queueWhere(ctx context.Context, p *identity.Principal, q Queue) ([]string, []any, error) {
+	if p == nil || p.Stage != identity.StageFull || !p.User.IsOfficial() {
+		return nil, nil, ErrNotYourStep
+	}
+	if !slices.Contains(Queues, q) {
+		return nil, nil, ErrQueue
+	}
 	scope, err := s.scope(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := sqldb.UTC(s.now())
 	args := []any{}
@@ -90,55 +130,47 @@ func (s *Service) Queue(ctx context.Context, p *identity.Principal, q Queue, aft
 		cond := `d.id IN (SELECT b.dossier_id FROM dossier_branches b WHERE b.status = 'pending'`
 		if scope != nil {
 			if len(all) == 0 {
-				return nil, nil
+				return nil, nil, nil
 			}
 			cond += ` AND b.agency_id IN (` + inList(&args, all) + `)`
 		}
-		where = append(where, cond+`)`, `d.status = 'processing'`)
-	} else {
-		roles := []identity.Role{identity.RoleDesk}
-		if q != QueueReceive {
-			roles = officialRoles
-		}
-		var ors []string
-		for _, role := range roles {
-			if scope != nil && len(scope[role]) == 0 {
-				continue
-			}
-			args = append(args, string(role))
-			c := fmt.Sprintf("d.step_role = $%d", len(args))
-			if scope != nil {
-				c += ` AND d.step_unit_id IN (` + inList(&args, scope[role]) + `)`
-			}
-			ors = append(ors, "("+c+")")
-		}
-		if len(ors) == 0 {
-			return nil, nil
-		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
-		switch q {
-		case QueueReceive:
-			where = append(where, `d.status = 'submitted'`)
-		default:
-			where = append(where, `d.status IN ('processing', 'result')`)
-		}
-		switch q {
-		case QueueDueSoon:
-			args = append(args, now)
-			where = append(where, fmt.Sprintf(`d.step_warn_at <= $%d AND d.step_due_at > $%d`, len(args), len(args)))
-		case QueueOverdue:
-			args = append(args, now)
-			where = append(where, fmt.Sprintf(`(d.step_due_at <= $%d OR d.due_at <= $%d)`, len(args), len(args)))
-		case QueueReturned:
-			where = append(where, `d.returned = TRUE`)
-		}
+		return append(where, cond+`)`, `d.status = 'processing'`), args, nil
 	}
-	if afterID > 0 {
-		args = append(args, afterID)
-		where = append(where, fmt.Sprintf("d.id > $%d", len(args)))
+	roles := []identity.Role{identity.RoleDesk}
+	if q != QueueReceive {
+		roles = officialRoles
 	}
-	sqlq := `SELECT ` + viewCols + viewFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY d.id LIMIT ` + strconv.Itoa(limit)
-	return s.list(ctx, sqlq, args...)
+	var ors []string
+	for _, role := range roles {
+		if scope != nil && len(scope[role]) == 0 {
+			continue
+		}
+		args = append(args, string(role))
+		c := fmt.Sprintf("d.step_role = $%d", len(args))
+		if scope != nil {
+			c += ` AND d.step_unit_id IN (` + inList(&args, scope[role]) + `)`
+		}
+		ors = append(ors, "("+c+")")
+	}
+	if len(ors) == 0 {
+		return nil, nil, nil
+	}
+	where = append(where, "("+strings.Join(ors, " OR ")+")")
+	if q == QueueReceive {
+		return append(where, `d.status = 'submitted'`), args, nil
+	}
+	where = append(where, `d.status IN ('processing', 'result')`)
+	switch q {
+	case QueueDueSoon:
+		args = append(args, now)
+		where = append(where, fmt.Sprintf(`d.step_warn_at <= $%d AND d.step_due_at > $%d`, len(args), len(args)))
+	case QueueOverdue:
+		args = append(args, now)
+		where = append(where, fmt.Sprintf(`(d.step_due_at <= $%d OR d.due_at <= $%d)`, len(args), len(args)))
+	case QueueReturned:
+		where = append(where, `d.returned = TRUE`)
+	}
+	return where, args, nil
 }
 
 // LateItem is a dossier past its due instant, for leaders.
@@ -182,21 +214,6 @@ func (s *Service) Late(ctx context.Context, p *identity.Principal, limit int) ([
 	out := make([]LateItem, len(views))
 	for i, v := range views {
 		out[i] = LateItem{View: v, DaysLate: workingDaysLate(cal, *v.DueAt, now)}
-	}
-	return out, nil
-}
-
-// Counts are the sizes of an official's work lists (for the desk's tabs).
-func (s *Service) Counts(ctx context.Context, p *identity.Principal) (map[Queue]int, error) {
-	out := map[Queue]int{}
-	for _, q := range Queues {
-		// Counting through the list keeps one definition of each queue;
-		// the counts are capped at 100 ("100+").
-		v, err := s.Queue(ctx, p, q, 0, 100)
-		if err != nil {
-			return nil, err
-		}
-		out[q] = len(v)
 	}
 	return out, nil
 }
