@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"egov/internal/catalog"
 	"egov/internal/identity"
 	"egov/internal/platform/sqldb"
 )
@@ -203,3 +204,14 @@ func checkFiles(files []FileRef) error {
 	}
 	return nil
 }
+
+// EventActions are the actions a dossier's history records: the
+// workflow's, and those of the applicant, the desk and the deadline jobs.
+var EventActions = func() []string {
+	out := []string{"submit", "reassign", "supplement_done", "withdraw", "rate", "rate_change", "payment", "branch_done",
+		kindStepLate, kindOverdue}
+	for _, a := range catalog.Actions {
+		out = append(out, string(a))
+	}
+	return out
+}()
