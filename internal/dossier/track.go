@@ -39,12 +39,13 @@ type Tracking struct {
 // ErrDossierNotFound.
 func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, error) {
 	var t Tracking
-	var unitID int64
+	var id int64
 	var pid, phone string
 	var rec, due sql.NullTime
-	err := s.db.R.QueryRowContext(ctx, `SELECT d.code, d.procedure_code, d.status, d.submitted_at, d.received_at, d.due_at,
-		d.receiving_unit_id, d.applicant_pid, d.applicant_phone, d.applicant_name FROM dossiers d WHERE d.code = $1`, strings.TrimSpace(code)).
-		Scan(&t.Code, &t.ProcedureCode, &t.Status, &t.SubmittedAt, &rec, &due, &unitID, &pid, &phone, &t.Applicant)
+	err := s.db.R.QueryRowContext(ctx, `SELECT d.id, d.code, d.procedure_code, d.status, d.submitted_at, d.received_at, d.due_at,
+		COALESCE(a.name, ''), d.applicant_pid, d.applicant_phone, d.applicant_name
+		FROM dossiers d LEFT JOIN agencies a ON a.id = d.receiving_unit_id WHERE d.code = $1`, strings.TrimSpace(code)).
+		Scan(&id, &t.Code, &t.ProcedureCode, &t.Status, &t.SubmittedAt, &rec, &due, &t.Unit, &pid, &phone, &t.Applicant)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tracking{}, ErrDossierNotFound
 	}
@@ -60,15 +61,12 @@ func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, err
 	if p, _, err := s.catalog.Procedure(ctx, t.ProcedureCode); err == nil {
 		t.Procedure = p.Name
 	}
-	if a, err := s.dir.Agency(ctx, unitID); err == nil {
-		t.Unit = a.Name
-	}
 	// Unlock: the last four digits of the applicant's personal ID or phone.
 	if u := strings.TrimSpace(unlock); len(u) == 4 {
 		t.Unlocked = (len(pid) >= 4 && pid[len(pid)-4:] == u) || (len(phone) >= 4 && phone[len(phone)-4:] == u)
 	}
 	rows, err := s.db.R.QueryContext(ctx, `SELECT e.at, e.action, COALESCE(a.name, ''), e.note, e.data FROM dossier_events e
-		JOIN dossiers d ON d.id = e.dossier_id LEFT JOIN agencies a ON a.id = e.unit_id WHERE d.code = $1 ORDER BY e.id`, t.Code)
+		LEFT JOIN agencies a ON a.id = e.unit_id WHERE e.dossier_id = $1 ORDER BY e.id`, id)
 	if err != nil {
 		return Tracking{}, err
 	}
