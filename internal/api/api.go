@@ -95,7 +95,8 @@ func (a *API) register() {
 	a.userRoutes()
 	a.procedureRoutes()
 	a.trackingRoutes()
-	a.notBuilt()
+	a.uploadRoutes()
+	a.dossierRoutes()
 }
 
 // principal returns the caller, or an error when not signed in.

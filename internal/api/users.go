@@ -86,20 +86,3 @@ func (a *API) userRoutes() {
 		return &struct{ Body Me }{meOf(created)}, nil
 	})
 }
-
-// notBuilt answers the parts of the API that later issues build with 501
-// and a plain message, so clients know they are not there yet.
-func (a *API) notBuilt() {
-	for _, op := range []struct{ id, path, what string }{
-		{"listDossiers", "/api/v1/dossiers", "dossiers"},
-	} {
-		huma.Register(a.h, huma.Operation{
-			OperationID: op.id, Method: http.MethodGet, Path: op.path, Tags: []string{"not built yet"},
-			Summary: "Chưa xây dựng / Not built yet: " + op.what, Errors: []int{501},
-		}, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
-			return nil, a.problem(ctx, apperr.New(apperr.NotImplemented, "not_implemented",
-				"Chức năng này đang được xây dựng và chưa có trong phiên bản này.",
-				"This part of the API is being built and is not in this version yet."))
-		})
-	}
-}

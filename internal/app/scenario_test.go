@@ -199,7 +199,8 @@ func TestAPI(t *testing.T) {
 				body: `{"kind":"declared_off","name":"Nghỉ cuối năm"}`, status: 200},
 			{name: "DeclarationApplies", path: "/api/v1/calendar/due?start=2026-12-30T08:00:00%2B07:00&working_days=1", status: 200,
 				want: []string{`"due":"2027-01-04T17:00:00+07:00"`}},
-			{name: "NotBuiltYet", path: "/api/v1/dossiers", status: 501, want: []string{"not_implemented"}},
+			{name: "DossiersNeedSignIn", path: "/api/v1/dossiers", status: 401, want: []string{"unauthenticated"}},
+			{name: "MyDossiers", as: "api:congdan", path: "/api/v1/dossiers", status: 200, want: []string{`"items":[`}},
 			{name: "Logout", as: "api:lanhdao", method: "DELETE", path: "/api/v1/sessions/current", status: 204},
 		})
 	})
