@@ -330,7 +330,8 @@ func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prep
 	}
 	now := sqldb.UTC(s.now())
 	local := now.In(calendar.Location())
-	clean, errs := form.Check(sub.Values, eform.WithToday(eform.Date{Year: local.Year(), Month: local.Month(), Day: local.Day()}))
+	clean, errs := form.Check(sub.Values, eform.WithToday(eform.Date{Year: local.Year(), Month: local.Month(), Day: local.Day()}),
+		eform.WithFiles(filesByField(form, sub.Files)))
 	if len(errs) > 0 {
 		return prepared{}, apperr.Validation(errs...)
 	}
@@ -344,6 +345,20 @@ func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prep
 		StepUnitID: unit.ID, StepRole: wf.Steps[0].Role, Clock: ClockNotStarted, SubmittedAt: now,
 		FeesDue: FeesDue(proc), Data: clean.Values}
 	return prepared{d: d, data: string(data), unit: unit, files: sub.Files, pid: sub.Applicant.PersonalID, phone: sub.Applicant.Phone}, nil
+}
+
+// filesByField gives the form's file fields the files attached for them:
+// a file whose Document names a file field of the form belongs to it.
+func filesByField(form eform.Form, files []FileRef) eform.Files {
+	out := eform.Files{}
+	for _, f := range files {
+		for _, fl := range form.Fields {
+			if fl.Type == eform.TypeFile && fl.Name == f.Document {
+				out[fl.Name] = append(out[fl.Name], eform.FileInfo{Name: f.Name, Size: f.Size, MIME: f.ContentType})
+			}
+		}
+	}
+	return out
 }
 
 // FeesDue is the sum of the procedure's published fees and charges (the

@@ -71,6 +71,20 @@ func TestSubmit(t *testing.T) {
 			bad.Files = []dossier.FileRef{{Name: "x.pdf", ContentType: "application/pdf", Size: 0, Hash: "nope"}}
 			wantCode(t, func() error { _, err := f.svc.Submit(ctx, f.citizen, bad); return err }(), apperr.Invalid)
 		})
+		t.Run("FilesFillTheFormsFileFields", func(t *testing.T) {
+			in := dossier.Submission{ProcedureCode: procFile, ReceivingUnitID: f.onestop.ID, Values: eform.Values{"ten_giay_to": {"Học bạ"}}}
+			_, err := f.svc.Submit(ctx, f.citizen, in)
+			var e *apperr.Error
+			if !errorsAs(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "ban_sao" {
+				t.Fatalf("the required file is named: %v", err)
+			}
+			scan := pdf("hoc-ba.pdf")
+			scan.Document = "ban_sao"
+			in.Files = []dossier.FileRef{scan}
+			if _, err := f.svc.Submit(ctx, f.citizen, in); err != nil {
+				t.Fatal(err)
+			}
+		})
 		t.Run("OfficialsSubmitAtTheDeskOnly", func(t *testing.T) {
 			wantCode(t, func() error { _, err := f.svc.Submit(ctx, f.desk, sub); return err }(), apperr.Forbidden)
 		})
@@ -103,7 +117,8 @@ func TestSubmit(t *testing.T) {
 			if len(slices.Compact(slices.Clone(codes))) != n {
 				t.Fatalf("duplicate codes: %v", codes)
 			}
-			if codes[0] != "000.01.20.H37-260302-0002" || codes[n-1] != fmt.Sprintf("000.01.20.H37-260302-%04d", n+1) {
+			// numbers 1 and 2 went to the earlier subtests' dossiers
+			if codes[0] != "000.01.20.H37-260302-0003" || codes[n-1] != fmt.Sprintf("000.01.20.H37-260302-%04d", n+2) {
 				t.Fatalf("codes %s .. %s", codes[0], codes[n-1])
 			}
 		})

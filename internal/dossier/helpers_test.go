@@ -55,8 +55,9 @@ type fixture struct {
 }
 
 const (
-	proc5  = "9.000005" // 5 working days, commune workflow (xa-mot-cap)
-	procLT = "9.000015" // inter-agency: birth + health insurance (lien-thong-khai-sinh-bhyt), 15 working days
+	proc5    = "9.000005" // 5 working days, commune workflow (xa-mot-cap)
+	procLT   = "9.000015" // inter-agency: birth + health insurance (lien-thong-khai-sinh-bhyt), 15 working days
+	procFile = "9.000003" // a form with a required file field
 )
 
 func setup(t *testing.T, db *sqldb.DB) *fixture {
@@ -121,14 +122,20 @@ func setup(t *testing.T, db *sqldb.DB) *fixture {
 		{Name: "ten_giay_to", Type: eform.TypeText, Label: eform.Text{VI: "Tên giấy tờ"}, Required: true},
 		{Name: "so_ban", Type: eform.TypeNumber, Label: eform.Text{VI: "Số bản"}, Required: true},
 	}}
+	withFile := eform.Form{Key: "to-khai-co-tep", Fields: []eform.Field{
+		{Name: "ten_giay_to", Type: eform.TypeText, Label: eform.Text{VI: "Tên giấy tờ"}, Required: true},
+		{Name: "ban_sao", Type: eform.TypeFile, Label: eform.Text{VI: "Bản chụp giấy tờ"}, Required: true},
+	}}
 	p := func(code, wf string, n float64) catalog.Procedure {
 		return catalog.Procedure{Code: code, Name: "Thủ tục thử " + code, Field: "Thử", Level: catalog.LevelCommune,
 			Receivers: []catalog.AgencyRef{{Kind: "commune"}}, Decider: catalog.AgencyRef{Kind: "commune"}, Channels: []catalog.Channel{catalog.ChannelOnline},
 			Online: catalog.OnlineFull, Time: catalog.Term{N: n, Unit: catalog.WorkingDays}, Result: "Giấy chứng nhận", Workflow: wf, Form: form.Key,
 			Fees: []catalog.Fee{{Name: "Lệ phí", Kind: "charge", Amount: 20000}}}
 	}
-	if rep, err := cat.Import(ctx, catalog.Bundle{Format: catalog.Format, Workflows: wfs, Forms: []eform.Form{form},
-		Procedures: []catalog.Procedure{p(proc5, "xa-mot-cap", 5), p(procLT, "lien-thong-khai-sinh-bhyt", 15)}}, nil); err != nil {
+	pf := p(procFile, "xa-mot-cap", 3)
+	pf.Form = withFile.Key
+	if rep, err := cat.Import(ctx, catalog.Bundle{Format: catalog.Format, Workflows: wfs, Forms: []eform.Form{form, withFile},
+		Procedures: []catalog.Procedure{p(proc5, "xa-mot-cap", 5), p(procLT, "lien-thong-khai-sinh-bhyt", 15), pf}}, nil); err != nil {
 		t.Fatalf("%v %+v", err, rep)
 	}
 	f.svc = dossier.NewService(dossier.Deps{DB: db, Audit: log, Catalog: cat, Directory: f.ids, Calendars: f.cal, Now: now})
