@@ -114,6 +114,7 @@ type Directory interface {
 	AgencyByCode(ctx context.Context, code string) (identity.Agency, error)
 	Agencies(ctx context.Context) ([]identity.Agency, error)
 	User(ctx context.Context, id int64) (identity.User, error)
+	CitizenByPersonalID(ctx context.Context, pid string) (identity.User, error)
 	// Within reports whether agencyID is at or under an agency where the
 	// user holds role.
 	Within(ctx context.Context, p *identity.Principal, role identity.Role, agencyID int64) (bool, error)
@@ -267,6 +268,13 @@ func (s *Service) SubmitAtDesk(ctx context.Context, p *identity.Principal, sub S
 			return Receipt{}, err
 		}
 		return Receipt{}, ErrNotYourStep
+	}
+	// A citizen with an account finds the dossier among their own.
+	sub.Applicant.ID = 0
+	if pid := strings.TrimSpace(sub.Applicant.PersonalID); pid != "" {
+		if u, err := s.dir.CitizenByPersonalID(ctx, pid); err == nil && !u.Disabled {
+			sub.Applicant.ID = u.ID
+		}
 	}
 	pr, err := s.prepare(ctx, sub, ChannelDesk)
 	if err != nil {

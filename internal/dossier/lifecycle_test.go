@@ -169,6 +169,17 @@ func TestReceiptTimes(t *testing.T) {
 				t.Fatalf("the papers' ID number unlocks tracking: %+v %v", tr, err)
 			}
 		})
+		t.Run("TheApplicantsAccountSeesADeskDossier", func(t *testing.T) {
+			f.clock.Set(vn(2026, 3, 3, 9, 0))
+			rc, err := f.svc.SubmitAtDesk(ctx, f.desk, dossier.Submission{ProcedureCode: proc5, ReceivingUnitID: f.onestop.ID, Values: values,
+				Applicant: identity.User{FullName: "Congdan", PersonalID: f.citizen.User.PersonalID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := f.view(t, f.citizen, rc.Code); v.Channel != dossier.ChannelDesk {
+				t.Fatalf("%+v", v)
+			}
+		})
 		t.Run("PaperBefore15GoesTheSameDay", func(t *testing.T) {
 			f.clock.Set(vn(2026, 3, 3, 14, 0))
 			rc, err := f.svc.SubmitAtDesk(ctx, f.desk, dossier.Submission{ProcedureCode: proc5, ReceivingUnitID: f.onestop.ID, Values: values,

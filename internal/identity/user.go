@@ -348,6 +348,12 @@ func (s *Service) UserByUsername(ctx context.Context, username string) (User, er
 	return getUser(ctx, s.db.R, `username = $1`, strings.ToLower(strings.TrimSpace(username)))
 }
 
+// CitizenByPersonalID returns the citizen account with that personal ID
+// number (ErrUserNotFound when none).
+func (s *Service) CitizenByPersonalID(ctx context.Context, pid string) (User, error) {
+	return getUser(ctx, s.db.R, `personal_id = $1 AND kind = 'citizen'`, strings.TrimSpace(pid))
+}
+
 // UserFilter narrows Users.
 type UserFilter struct {
 	AgencyIDs []int64 // only users with a role in one of these (nil: all)

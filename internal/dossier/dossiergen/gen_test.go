@@ -147,12 +147,51 @@ func TestGenerate(t *testing.T) {
 				t.Fatalf("queue: %d, %v", len(v), err)
 			}
 		})
+		// A live submission after a run takes the next number of its
+		// unit's day.
+		t.Run("LiveSubmissionTakesTheNextNumber", func(t *testing.T) {
+			var username string
+			if err := db.R.QueryRowContext(ctx, `SELECT username FROM users WHERE kind = 'citizen' AND username NOT LIKE 'congdan%' ORDER BY id LIMIT 1`).
+				Scan(&username); err != nil {
+				t.Fatal(err)
+			}
+			u, err := p.ids.UserByUsername(ctx, username)
+			if err != nil {
+				t.Fatal(err)
+			}
+			onestop, err := p.ids.AgencyByCode(ctx, "000.01.20.H37")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before int
+			day := p.now.Format(time.DateOnly)
+			err = db.R.QueryRowContext(ctx, `SELECT last FROM dossier_sequences WHERE unit_id = $1 AND day = $2`, onestop.ID, day).Scan(&before)
+			if err != nil && err != sql.ErrNoRows {
+				t.Fatal(err)
+			}
+			form, _, err := p.deps.Catalog.Form(ctx, "2.000815")
+			if err != nil {
+				t.Fatal(err)
+			}
+			values, ok := dossiergen.SampleValues(form, p.now)
+			if !ok {
+				t.Fatal("no sample values pass the form without files")
+			}
+			d, err := p.svc.Submit(ctx, &identity.Principal{User: u, Stage: identity.StageFull},
+				dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: onestop.ID, Values: values})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := dossier.Code(onestop.Code, p.now, before+1); d.Code != want {
+				t.Errorf("code %s, want %s", d.Code, want)
+			}
+		})
 		t.Run("AppendsOnASecondRun", func(t *testing.T) {
 			again := p.generate(t, 500, 2)
 			if again.CitizensCreated != 0 {
 				t.Errorf("created %d citizens again", again.CitizensCreated)
 			}
-			checkCodes(t, db, 2500)
+			checkCodes(t, db, 2000+1+500)
 		})
 	})
 }
@@ -217,49 +256,6 @@ func checkCodes(t *testing.T, db *sqldb.DB, n int) {
 		if seqs[k] != v {
 			t.Fatalf("sequence %s at %d, highest code number %d", k, seqs[k], v)
 		}
-	}
-}
-
-// A live submission after a run takes the next number of its unit's day.
-func TestSubmitAfterGenerate(t *testing.T) {
-	db := sqldbtest.SQLite(t)
-	p := setup(t, db)
-	p.generate(t, 300, 3)
-	var pid int64
-	var username string
-	if err := db.R.QueryRowContext(ctx, `SELECT id, username FROM users WHERE kind = 'citizen' AND username NOT LIKE 'congdan%' ORDER BY id LIMIT 1`).
-		Scan(&pid, &username); err != nil {
-		t.Fatal(err)
-	}
-	u, err := p.ids.UserByUsername(ctx, username)
-	if err != nil {
-		t.Fatal(err)
-	}
-	onestop, err := p.ids.AgencyByCode(ctx, "000.01.20.H37")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before int
-	day := p.now.Format(time.DateOnly)
-	err = db.R.QueryRowContext(ctx, `SELECT last FROM dossier_sequences WHERE unit_id = $1 AND day = $2`, onestop.ID, day).Scan(&before)
-	if err != nil && err != sql.ErrNoRows {
-		t.Fatal(err)
-	}
-	form, _, err := p.deps.Catalog.Form(ctx, "2.000815")
-	if err != nil {
-		t.Fatal(err)
-	}
-	values, ok := dossiergen.SampleValues(form, p.now)
-	if !ok {
-		t.Fatal("no sample values pass the form without files")
-	}
-	d, err := p.svc.Submit(ctx, &identity.Principal{User: u, Stage: identity.StageFull},
-		dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: onestop.ID, Values: values})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := dossier.Code(onestop.Code, p.now, before+1); d.Code != want {
-		t.Errorf("code %s, want %s", d.Code, want)
 	}
 }
 
