@@ -39,6 +39,7 @@ type serverOpts struct {
 	sealEvery   time.Duration
 	env         map[string]string
 	instance    string
+	now         func() time.Time // the server's clock; nil for the real one
 }
 
 // start runs egov in-process on a free port with the demo province.
@@ -70,7 +71,7 @@ func start(t testing.TB, o serverOpts) *server {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.New(ctx, cfg, log, app.Options{Listener: ln, SealEvery: o.sealEvery, Stdout: io.Discard})
+	a, err := app.New(ctx, cfg, log, app.Options{Listener: ln, SealEvery: o.sealEvery, Stdout: io.Discard, Now: o.now})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
