@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"testing"
@@ -308,5 +309,29 @@ func TestConcurrentUse(t *testing.T) {
 		if got := <-done; !got.Equal(want) {
 			t.Errorf("got %v, want %v", got, want)
 		}
+	}
+}
+
+func TestExplanationReadsBack(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	ex, err := c.ExplainWorkingDays(time.Date(2026, 2, 13, 16, 30, 0, 0, Location()), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Explanation
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Due.Equal(ex.Due) || len(back.Skipped) != len(ex.Skipped) || back.Skipped[0].Reason != ex.Skipped[0].Reason {
+		t.Fatalf("%+v", back)
+	}
+	var r Reason
+	if err := r.UnmarshalText([]byte("nonsense")); err == nil {
+		t.Fatal("an unknown reason must be refused")
 	}
 }

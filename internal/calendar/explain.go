@@ -35,6 +35,18 @@ func (r Reason) MarshalText() ([]byte, error) {
 	return []byte(r.String()), nil
 }
 
+// UnmarshalText implements encoding.TextUnmarshaler, so a stored
+// explanation reads back.
+func (r *Reason) UnmarshalText(b []byte) error {
+	for i := ReasonWeekend; i <= ReasonDayOff; i++ {
+		if reasonNames[i] == string(b) {
+			*r = i
+			return nil
+		}
+	}
+	return fmt.Errorf("calendar: unknown reason %q", b)
+}
+
 // Skipped is a day that was not counted, with why.
 type Skipped struct {
 	Date   Date

@@ -494,6 +494,15 @@ func TestQueuesAndLateList(t *testing.T) {
 		if got := codes(f.other, dossier.QueueProcess); len(got) != 0 {
 			t.Fatalf("%v", got)
 		}
+		if got := codes(f.lead, dossier.QueueAssign); !slices.Equal(got, []string{working.Code}) {
+			t.Fatalf("the leader sees work nobody has taken: %v", got)
+		}
+		if got := codes(f.spec, dossier.QueueAssign); len(got) != 0 {
+			t.Fatalf("only leaders assign: %v", got)
+		}
+		if v := f.view(t, f.desk, working.Code); v.ApplicantPID != "020085001234" || v.ApplicantPhone == "" {
+			t.Fatalf("the desk can reach the applicant: %q %q", v.ApplicantPID, v.ApplicantPhone)
+		}
 		if _, err := f.svc.Queue(ctx, f.citizen, dossier.QueueProcess, 0, 10); !apperr.IsCode(err, apperr.Forbidden) {
 			t.Fatal(err)
 		}

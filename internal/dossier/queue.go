@@ -18,6 +18,7 @@ type Queue string
 const (
 	QueueReceive     Queue = "receive"      // online dossiers waiting for the desk
 	QueueProcess     Queue = "process"      // at a step the official's role and unit act on
+	QueueAssign      Queue = "assign"       // for leaders: at a step of their unit, nobody assigned yet
 	QueueDueSoon     Queue = "due_soon"     // of those, due within the warning period
 	QueueOverdue     Queue = "overdue"      // of those, past the step's or the dossier's due instant
 	QueueReturned    Queue = "returned"     // sent back from a later step
@@ -25,7 +26,7 @@ const (
 )
 
 // Queues lists the work lists in the order the desk shows them.
-var Queues = []Queue{QueueReceive, QueueProcess, QueueDueSoon, QueueOverdue, QueueReturned, QueueInterAgency}
+var Queues = []Queue{QueueReceive, QueueProcess, QueueAssign, QueueDueSoon, QueueOverdue, QueueReturned, QueueInterAgency}
 
 var ErrQueue = apperr.Validation(apperr.Field("queue", "dossier.queue", "Danh sách công việc không hợp lệ.", "Unknown work list."))
 
@@ -135,6 +136,18 @@ func (s *Service) queueWhere(ctx context.Context, p *identity.Principal, q Queue
 			cond += ` AND b.agency_id IN (` + inList(&args, all) + `)`
 		}
 		return append(where, cond+`)`, `d.status = 'processing'`), args, nil
+	}
+	if q == QueueAssign {
+		// A leader sees the work of their units that nobody has taken yet.
+		// (The desk's own steps are taken by whoever is at the desk.)
+		cond := `d.assignee_id IS NULL AND d.step_role IN ('specialist', 'clerical_officer')`
+		if scope != nil {
+			if len(scope[identity.RoleLeader]) == 0 {
+				return nil, nil, nil
+			}
+			cond += ` AND d.step_unit_id IN (` + inList(&args, scope[identity.RoleLeader]) + `)`
+		}
+		return append(where, cond, `d.status IN ('processing', 'result')`), args, nil
 	}
 	roles := []identity.Role{identity.RoleDesk}
 	if q != QueueReceive {

@@ -51,20 +51,22 @@ type File struct {
 type View struct {
 	Dossier
 	Unit, Decider, StepUnit, Assignee string
-	ReceivedAt, DueAt                 *time.Time
-	StepStartedAt, StepDueAt          *time.Time
-	StepWarnAt, FinishedAt            *time.Time
-	StepLate, Overdue, Returned       bool
-	Outcome                           Outcome
-	Supplements, Extensions           int
-	ApplicantSeconds                  int64
-	DueWhy                            json.RawMessage
-	Rating, RatingChanges             int
-	RatingComment                     string
-	Events                            []Event
-	Branches                          []Branch
-	Files                             []File
-	Payments                          []Payment
+	// The applicant's identifiers as given (for the desk to call them).
+	ApplicantPID, ApplicantPhone string
+	ReceivedAt, DueAt            *time.Time
+	StepStartedAt, StepDueAt     *time.Time
+	StepWarnAt, FinishedAt       *time.Time
+	StepLate, Overdue, Returned  bool
+	Outcome                      Outcome
+	Supplements, Extensions      int
+	ApplicantSeconds             int64
+	DueWhy                       json.RawMessage
+	Rating, RatingChanges        int
+	RatingComment                string
+	Events                       []Event
+	Branches                     []Branch
+	Files                        []File
+	Payments                     []Payment
 	// Deficiencies of the open supplement request.
 	Deficiencies []string
 	// Allowed are the actions the viewer may take now.
@@ -80,7 +82,7 @@ const viewCols = `d.id, d.code, d.procedure_code, d.procedure_version, d.workflo
 	COALESCE(d.step_unit_id, 0), d.step_role, COALESCE(d.assignee_id, 0), d.clock, d.data, d.submitted_at, d.fees_due, d.fees_paid, d.version,
 	d.received_at, d.due_at, d.step_started_at, d.step_due_at, d.step_warn_at, d.finished_at, d.step_late, d.overdue, d.returned,
 	d.outcome, d.supplements, d.extensions, d.applicant_seconds, d.due_why, COALESCE(d.rating, 0), d.rating_changes, d.rating_comment,
-	COALESCE(ru.name, ''), COALESCE(dc.name, ''), COALESCE(su.name, ''), COALESCE(au.full_name, '')`
+	COALESCE(ru.name, ''), COALESCE(dc.name, ''), COALESCE(su.name, ''), COALESCE(au.full_name, ''), d.applicant_pid, d.applicant_phone`
 
 const viewFrom = ` FROM dossiers d
 	LEFT JOIN agencies ru ON ru.id = d.receiving_unit_id
@@ -97,7 +99,7 @@ func scanView(sc interface{ Scan(...any) error }) (View, error) {
 		&v.StepUnitID, &v.StepRole, &v.AssigneeID, &v.Clock, &data, &v.SubmittedAt, &v.FeesDue, &v.FeesPaid, &v.Version,
 		&rec, &due, &ss, &sd, &sw, &fin, &v.StepLate, &v.Overdue, &v.Returned,
 		&v.Outcome, &v.Supplements, &v.Extensions, &v.ApplicantSeconds, &why, &v.Rating, &v.RatingChanges, &v.RatingComment,
-		&v.Unit, &v.Decider, &v.StepUnit, &v.Assignee)
+		&v.Unit, &v.Decider, &v.StepUnit, &v.Assignee, &v.ApplicantPID, &v.ApplicantPhone)
 	if err != nil {
 		return v, err
 	}

@@ -34,6 +34,7 @@ var deskMessages = map[string][2]string{
 	"desk.q.due_soon":     {"Sắp đến hạn", "Due soon"},
 	"desk.q.overdue":      {"Quá hạn", "Overdue"},
 	"desk.q.returned":     {"Bị trả lại", "Sent back"},
+	"desk.q.assign":       {"Chờ phân công", "To assign"},
 	"desk.q.inter_agency": {"Liên thông", "Inter-agency"},
 
 	"desk.col.code":      {"Mã hồ sơ", "Dossier code"},
