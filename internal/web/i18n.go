@@ -39,6 +39,7 @@ var messages = map[string][2]string{
 	"home.calendar_text":   {"Ngày nghỉ lễ, Tết, ngày làm bù và cách tính ngày hẹn trả kết quả theo ngày làm việc.", "Public holidays, Tết, swapped working days, and how due dates are counted in working days."},
 	"home.calendar_link":   {"Xem lịch làm việc", "See the working calendar"},
 	"home.not_yet":         {"Chức năng này đang được xây dựng.", "This service is being built."},
+	"admin.dossiers_lead":  {"Tiếp nhận, xử lý, trả kết quả hồ sơ theo quy trình; hồ sơ sắp đến hạn, quá hạn.", "Receive, process and return dossiers along their workflow; due-soon and overdue work."},
 	"home.signin":          {"Đăng nhập", "Sign in"},
 	"home.signin_text":     {"Công dân đăng nhập bằng tài khoản định danh điện tử; cán bộ đăng nhập bằng tài khoản được cấp.", "Citizens sign in with their electronic identity; officials with the account they were given."},
 
