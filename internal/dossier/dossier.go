@@ -356,12 +356,13 @@ func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prep
 }
 
 // filesByField gives the form's file fields the files attached for them:
-// a file whose Document names a file field of the form belongs to it.
+// a file whose Document names a file field of the form (by its name or its
+// Vietnamese label) belongs to it.
 func filesByField(form eform.Form, files []FileRef) eform.Files {
 	out := eform.Files{}
 	for _, f := range files {
 		for _, fl := range form.Fields {
-			if fl.Type == eform.TypeFile && fl.Name == f.Document {
+			if fl.Type == eform.TypeFile && f.Document != "" && (fl.Name == f.Document || fl.Label.VI == f.Document) {
 				out[fl.Name] = append(out[fl.Name], eform.FileInfo{Name: f.Name, Size: f.Size, MIME: f.ContentType})
 			}
 		}
