@@ -257,6 +257,8 @@ func TestDossierAPI(t *testing.T) {
 					body: submission("1.001193", unit, birthForm(), fileRef{UploadID: strangers}), status: 400, want: []string{"dossier.bad_file"}},
 				{name: "UnknownProcedure", as: "api:congdan", method: "POST", path: "/api/v1/dossiers",
 					body: submission("9.999999", unit, birthForm()), status: 404, want: []string{"procedure.not_found"}},
+				{name: "InPersonOnly", as: "api:congdan", method: "POST", path: "/api/v1/dossiers",
+					body: submission("2.000815", unit, deskCopies), status: 400, want: []string{"dossier.not_online"}},
 				{name: "UnitDoesNotReceiveIt", as: "api:congdan", method: "POST", path: "/api/v1/dossiers",
 					body: submission("1.001193", centre, birthForm()), status: 400, want: []string{"dossier.unit_not_receiving"}},
 				{name: "EveryMissingFieldListed", as: "api:congdan", method: "POST", path: "/api/v1/dossiers",
@@ -674,9 +676,17 @@ func TestDossierAPI(t *testing.T) {
 		})
 
 		t.Run("InterAgency", func(t *testing.T) {
-			code := c.submit("congdan", submission("2.001023", unit, birthInsuranceForm()))
-			path := "/api/v1/dossiers/" + code
-			c.must(c.call("motcua.xa", "POST", path+"/receive", ""), 200)
+			// In person only: the father files it at the ward's desk, which
+			// receives it at once; his account (same personal ID) sees it.
+			var received struct{ Code, Status string }
+			decodeJSON(t, c.must(c.call("motcua.xa", "POST", "/api/v1/desk/dossiers", jsonOf(map[string]any{
+				"applicant":      map[string]string{"full_name": "Nguyễn Văn An", "personal_id": "020085001234", "phone": "0912345678"},
+				"procedure_code": "2.001023", "receiving_unit_id": unit, "values": birthInsuranceForm()})), http.StatusCreated), &received)
+			if received.Code == "" || received.Status != "processing" {
+				t.Fatalf("desk submission: %+v", received)
+			}
+			path := "/api/v1/dossiers/" + received.Code
+			code := received.Code
 			reply := func(agency int64) string { return path + "/branches/" + strconvI(agency) + "/reply" }
 			c.run(t, []scenario{
 				{name: "SendAnonymous", method: "POST", path: path + "/send-agency", status: 401},

@@ -149,6 +149,15 @@ func extractValues(office string) [][2]string {
 		{"noi_dang_ky", office}, {"so_ban_sao", "2"}}
 }
 
+// extractForm is extractValues as the services take them.
+func extractForm(office string) eform.Values {
+	v := eform.Values{}
+	for _, kv := range extractValues(office) {
+		v[kv[0]] = []string{kv[1]}
+	}
+	return v
+}
+
 // act performs an official's step on a dossier.
 func act(t testing.TB, s *server, username, code string, a catalog.Action, in dossier.Input) {
 	t.Helper()

@@ -68,9 +68,10 @@ func deskUser(t *testing.T, s *server, username string) *identity.Principal {
 	return &identity.Principal{Stage: identity.StageFull, User: u}
 }
 
-// The e-forms of two ward procedures, filled in by Nguyễn Văn An:
-// a certificate of marital status (1.004873: desk, specialist, leader) and
-// certified copies (2.000815: desk, leader).
+// The e-forms of three ward procedures, filled in by Nguyễn Văn An:
+// a certificate of marital status (1.004873: desk, specialist, leader),
+// a copy of a civil-status record (2.000635: desk, leader), both offered
+// online, and certified copies (2.000815: desk, leader), in person only.
 var (
 	deskMarital = eform.Values{"nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_ngay_sinh": {"1985-03-12"}, "nyc_gioi_tinh": {"nam"},
 		"nyc_so_dinh_danh": {"020085001234"}, "nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"},
@@ -79,6 +80,7 @@ var (
 	deskCopies = eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
 		"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Bằng tốt nghiệp trung học phổ thông"},
 		"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"2"}, "hinh_thuc_nhan": {"giay"}}
+	deskExtract = extractForm("UBND xã Hoàng Đồng")
 )
 
 // deskWardUnit is the one-stop unit of Phường Đông Kinh.
@@ -180,7 +182,7 @@ func TestDeskDossierLifecycle(t *testing.T) {
 	deskEngines(t, func(t *testing.T, s *server, clk *deskClock) {
 		ctx := t.Context()
 		d := deskFile(t, s, "1.004873", deskMarital)
-		other := deskFile(t, s, "2.000815", deskCopies)
+		other := deskFile(t, s, procExtract, deskExtract)
 		page := "/mot-cua/ho-so/" + d.Code
 		act := func(a string) string { return page + "/" + a }
 		spec := deskUser(t, s, "chuyenvien.xa")
@@ -189,7 +191,7 @@ func TestDeskDossierLifecycle(t *testing.T) {
 		t.Run("Receive", func(t *testing.T) {
 			runScenarios(t, s, []scenario{
 				{name: "QueueListsTheNewDossier", as: "web:motcua.xa", path: "/mot-cua", status: 200,
-					want: []string{"Chờ tiếp nhận", `aria-current="page"`, d.Code, "Chứng thực bản sao", "Nguyễn Văn An", "Nộp hồ sơ thay công dân",
+					want: []string{"Chờ tiếp nhận", `aria-current="page"`, d.Code, "Cấp bản sao Trích lục hộ tịch", "Nguyễn Văn An", "Nộp hồ sơ thay công dân",
 						`<label for="ma">Mở hồ sơ theo mã</label>`, `<th scope="col">Hạn trả kết quả</th>`},
 					notWant: []string{"/mot-cua/tre-han"}},
 				{name: "LeaderSeesTheLateList", as: "web:lanhdao.xa", path: "/mot-cua", status: 200, want: []string{`href="/mot-cua/tre-han"`},
@@ -229,10 +231,10 @@ func TestDeskDossierLifecycle(t *testing.T) {
 				{name: "RefuseByAnotherAgency", as: "web:motcua", method: "POST", path: "/mot-cua/ho-so/" + other.Code + "/refuse", body: "note=X", status: 404},
 				{name: "RefuseByCitizen", as: "web:congdan", method: "POST", path: "/mot-cua/ho-so/" + other.Code + "/refuse", body: "note=X", status: 403},
 				{name: "Refuse", as: "web:motcua.xa", method: "POST", path: "/mot-cua/ho-so/" + other.Code + "/refuse",
-					body: "note=" + url.QueryEscape("Giấy tờ do cơ quan nước ngoài cấp chưa hợp pháp hóa lãnh sự"), status: 303},
+					body: "note=" + url.QueryEscape("Sổ hộ tịch của cơ quan đã ghi không có sự kiện đăng ký này"), status: 303},
 				{name: "RefuseTwice", as: "web:motcua.xa", method: "POST", path: "/mot-cua/ho-so/" + other.Code + "/refuse", body: "note=X", status: 409},
 				{name: "Refused", as: "web:motcua.xa", path: "/mot-cua/ho-so/" + other.Code, status: 200,
-					want: []string{"Từ chối tiếp nhận", "Giấy tờ do cơ quan nước ngoài cấp chưa hợp pháp hóa lãnh sự", "Người nộp hồ sơ: Nguyễn Văn An"}},
+					want: []string{"Từ chối tiếp nhận", "Sổ hộ tịch của cơ quan đã ghi không có sự kiện đăng ký này", "Người nộp hồ sơ: Nguyễn Văn An"}},
 				// Last: ?lang=en keeps the browser in English.
 				{name: "QueueInEnglish", as: "web:motcua.xa", path: "/mot-cua?lang=en", status: 200,
 					want: []string{"To receive", "Submit on someone&#39;s behalf", "There is no dossier in this list."}, notWant: []string{"[desk."}},
@@ -481,7 +483,7 @@ func TestDeskQueuePaging(t *testing.T) {
 	s := start(t, serverOpts{now: (&deskClock{t: deskT0}).Now})
 	var codes []string
 	for range 27 {
-		codes = append(codes, deskFile(t, s, "2.000815", deskCopies).Code)
+		codes = append(codes, deskFile(t, s, procExtract, deskExtract).Code)
 	}
 	c := s.browser()
 	s.webLogin(c, "motcua.xa")
@@ -610,13 +612,23 @@ var deskBirth = eform.Values{"nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_da
 // TestDeskInterAgency: the specialist sends an inter-agency dossier to
 // every agency at once; each answers its part from its own desk pages
 // (social security through the "Liên thông" list); the step goes on only
-// when all have answered.
+// when all have answered. The procedure is in person only: the father
+// files it at the ward's desk, which receives it at once.
 func TestDeskInterAgency(t *testing.T) {
 	t.Parallel()
 	deskEngines(t, func(t *testing.T, s *server, clk *deskClock) {
 		ctx := t.Context()
-		d := deskFile(t, s, "2.001023", deskBirth)
-		deskAct(t, s, "motcua.xa", d.Code, catalog.ActReceive)
+		desk := deskUser(t, s, "motcua.xa")
+		unit, err := s.app.Identity.AgencyByCode(ctx, deskWardUnit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.app.Dossiers.SubmitAtDesk(audit.WithActor(ctx, audit.Actor{UserID: desk.User.ID, Username: desk.User.Username}),
+			desk, dossier.Submission{ProcedureCode: "2.001023", ReceivingUnitID: unit.ID, Values: deskBirth,
+				Applicant: identity.User{FullName: "Nguyễn Văn An", PersonalID: "020085001234", Phone: "0912345678"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		page := "/mot-cua/ho-so/" + d.Code
 		act := func(a string) string { return page + "/" + a }
 		commune, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")

@@ -16,7 +16,6 @@ import (
 
 	"egov/internal/catalog"
 	"egov/internal/dossier"
-	"egov/internal/eform"
 	"egov/internal/identity"
 	"egov/internal/platform/jobs"
 	"egov/internal/platform/sqldb/sqldbtest"
@@ -162,10 +161,8 @@ func TestTwoReplicas(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := a.app.Dossiers.Submit(ctx, user("congdan"), dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: unit.ID,
-			Values: eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
-				"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Học bạ"},
-				"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"1"}, "hinh_thuc_nhan": {"giay"}}})
+		d, err := a.app.Dossiers.Submit(ctx, user("congdan"), dossier.Submission{ProcedureCode: procExtract, ReceivingUnitID: unit.ID,
+			Values: extractForm("UBND phường Đông Kinh")})
 		if err != nil {
 			t.Fatal(err)
 		}

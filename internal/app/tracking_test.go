@@ -7,7 +7,6 @@ import (
 
 	"egov/internal/audit"
 	"egov/internal/dossier"
-	"egov/internal/eform"
 	"egov/internal/identity"
 )
 
@@ -25,17 +24,14 @@ func TestPublicTracking(t *testing.T) {
 	}
 	d, err := s.app.Dossiers.Submit(audit.WithActor(ctx, audit.Actor{UserID: citizen.ID, Username: citizen.Username}),
 		&identity.Principal{Stage: identity.StageFull, User: citizen}, dossier.Submission{
-			ProcedureCode: "2.000815", ReceivingUnitID: unit.ID,
-			Values: eform.Values{"loai_nguoi_yeu_cau": {"ca_nhan"}, "nyc_ho_ten": {"Nguyễn Văn An"}, "nyc_so_dinh_danh": {"020085001234"},
-				"nyc_noi_cu_tru": {"Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"}, "ten_giay_to": {"Bằng tốt nghiệp trung học phổ thông"},
-				"noi_cap": {"viet_nam"}, "so_trang": {"1"}, "so_ban": {"2"}, "hinh_thuc_nhan": {"giay"}},
+			ProcedureCode: procExtract, ReceivingUnitID: unit.ID, Values: extractForm("UBND phường Đông Kinh"),
 		})
 	if err != nil {
 		t.Fatal(err)
 	}
 	runScenarios(t, s, []scenario{
 		{name: "PageWithoutPersonalData", path: "/tra-cuu-ho-so?ma=" + d.Code, status: 200,
-			want: []string{"Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận", "Chứng thực bản sao", "Bộ phận Một cửa"}, notWant: []string{"Nguyễn Văn An"}},
+			want: []string{"Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận", "Cấp bản sao Trích lục hộ tịch", "Bộ phận Một cửa"}, notWant: []string{"Nguyễn Văn An"}},
 		{name: "PageUnlocked", path: "/tra-cuu-ho-so?ma=" + d.Code + "&so=1234", status: 200, want: []string{"Nguyễn Văn An"}},
 		{name: "PageWrongDigits", path: "/tra-cuu-ho-so?ma=" + d.Code + "&so=9999", status: 200, notWant: []string{"Nguyễn Văn An"}},
 		{name: "PageUnknownCode", path: "/tra-cuu-ho-so?ma=000.01.20.H37-260213-9999", status: 404, want: []string{"Không có hồ sơ nào mang mã này"}},

@@ -179,6 +179,9 @@ var (
 		"Đơn vị được chọn không tiếp nhận hồ sơ của thủ tục này.", "The chosen unit does not receive this procedure's dossiers.")
 	ErrNoForm = apperr.New(apperr.Invalid, "dossier.no_form",
 		"Thủ tục này chưa có tờ khai trực tuyến; vui lòng nộp hồ sơ trực tiếp.", "This procedure has no online form yet; please apply in person.")
+	ErrNotOnline = apperr.New(apperr.Invalid, "dossier.not_online",
+		"Thủ tục này chưa được cung cấp trực tuyến; vui lòng nộp hồ sơ tại bộ phận một cửa hoặc qua bưu chính.",
+		"This procedure is not offered online; please apply at the one-stop desk or by post.")
 	ErrApplicantsOnly = apperr.New(apperr.Forbidden, "dossier.applicants_only",
 		"Chỉ công dân, tổ chức đã đăng nhập mới nộp hồ sơ trực tuyến; cán bộ nộp thay tại quầy một cửa.",
 		"Only signed-in citizens and organisations apply online; officials submit on someone's behalf at the desk.")
@@ -241,6 +244,11 @@ func (s *Service) Submit(ctx context.Context, p *identity.Principal, sub Submiss
 		return Dossier{}, ErrApplicantsOnly
 	}
 	sub.Applicant = p.User
+	if proc, err := s.catalog.Published(ctx, sub.ProcedureCode); err != nil {
+		return Dossier{}, err
+	} else if !slices.Contains(proc.Channels, catalog.ChannelOnline) || proc.Online == catalog.OnlineNone {
+		return Dossier{}, ErrNotOnline
+	}
 	pr, err := s.prepare(ctx, sub, ChannelOnline)
 	if err != nil {
 		return Dossier{}, err
@@ -415,6 +423,26 @@ func nullID(id int64) any {
 	return id
 }
 
+// receives reports whether a one-stop unit (under parent, zero for none)
+// receives the procedure: the unit or its parent is named by code among
+// the procedure's receivers, or has a kind named there.
+func receives(p catalog.Procedure, unit, parent identity.Agency) bool {
+	if !unit.Active || !unit.ReceivesDossiers || unit.Code == "" {
+		return false
+	}
+	for _, r := range p.Receivers {
+		for _, a := range []identity.Agency{unit, parent} {
+			if a.ID == 0 {
+				continue
+			}
+			if (r.Code != "" && strings.EqualFold(a.Code, r.Code)) || (r.Code == "" && r.Kind != "" && string(a.Kind) == r.Kind) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // receivingUnit checks that the unit has a one-stop desk and belongs to an
 // agency the procedure names as receiver (by code, or by kind).
 func (s *Service) receivingUnit(ctx context.Context, p catalog.Procedure, id int64) (identity.Agency, error) {
@@ -428,20 +456,14 @@ func (s *Service) receivingUnit(ctx context.Context, p catalog.Procedure, id int
 	if !unit.Active || !unit.ReceivesDossiers || unit.Code == "" {
 		return identity.Agency{}, ErrNotReceivingUnit
 	}
-	candidates := []identity.Agency{unit}
+	var parent identity.Agency
 	if unit.ParentID != 0 {
-		parent, err := s.dir.Agency(ctx, unit.ParentID)
-		if err != nil {
+		if parent, err = s.dir.Agency(ctx, unit.ParentID); err != nil {
 			return identity.Agency{}, err
 		}
-		candidates = append(candidates, parent)
 	}
-	for _, r := range p.Receivers {
-		if slices.ContainsFunc(candidates, func(a identity.Agency) bool {
-			return (r.Code != "" && strings.EqualFold(a.Code, r.Code)) || (r.Code == "" && r.Kind != "" && string(a.Kind) == r.Kind)
-		}) {
-			return unit, nil
-		}
+	if receives(p, unit, parent) {
+		return unit, nil
 	}
 	return identity.Agency{}, ErrNotReceivingUnit
 }

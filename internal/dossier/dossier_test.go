@@ -85,6 +85,12 @@ func TestSubmit(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+		t.Run("ReceivingUnitsAreTheOneStopUnits", func(t *testing.T) {
+			units, err := f.svc.ReceivingUnits(ctx, proc5)
+			if err != nil || len(units) != 2 || units[0].ID != f.onestop.ID || units[1].ID != f.onestop2.ID {
+				t.Fatalf("%+v %v", units, err)
+			}
+		})
 		t.Run("OfficialsSubmitAtTheDeskOnly", func(t *testing.T) {
 			wantCode(t, func() error { _, err := f.svc.Submit(ctx, f.desk, sub); return err }(), apperr.Forbidden)
 		})

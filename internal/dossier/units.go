@@ -131,12 +131,17 @@ func (s *Service) ReceivingUnits(ctx context.Context, procedureCode string) ([]i
 	if err != nil {
 		return nil, err
 	}
+	byID := make(map[int64]identity.Agency, len(all))
+	hasDesk := map[int64]bool{} // agencies whose one-stop unit receives for them
+	for _, a := range all {
+		byID[a.ID] = a
+		if a.Active && a.ReceivesDossiers && a.Kind == identity.KindUnit {
+			hasDesk[a.ParentID] = true
+		}
+	}
 	var out []identity.Agency
 	for _, a := range all {
-		if !a.Active || !a.ReceivesDossiers || a.Code == "" {
-			continue
-		}
-		if _, err := s.receivingUnit(ctx, proc, a.ID); err == nil {
+		if !hasDesk[a.ID] && receives(proc, a, byID[a.ParentID]) {
 			out = append(out, a)
 		}
 	}
