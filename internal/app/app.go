@@ -58,6 +58,10 @@ type Options struct {
 	CleanupEvery time.Duration // session clean-up period (default 10 min)
 	Stdout       io.Writer     // where the demo banner goes
 	Listener     net.Listener  // optional pre-opened listener
+	// TrackLimit replaces the public tracking limiter (60 look-ups a
+	// minute per client, bursts of 20). Benchmarks only: their one load
+	// generator is one client; the limiter still runs on every request.
+	TrackLimit *httpx.Limiter
 }
 
 // Core is egov without its HTTP server and background work: what the
@@ -301,7 +305,10 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		return err
 	}
 	province, provinceEn := a.provinceNames(ctx)
-	trackLimit := httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
+	trackLimit := a.opts.TrackLimit
+	if trackLimit == nil {
+		trackLimit = httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
+	}
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
 		Dossiers: a.Dossiers, Uploads: uploads, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,

@@ -41,6 +41,9 @@ Usage:
   egov catalog convert ARCHIVE      convert the national portal's procedures (.tar.gz) to a catalogue file
                                     on standard output (incomplete ones become drafts; a report goes to stderr)
   egov audit verify                 check the audit log's hash chains and seals
+  egov bench generate --dossiers N [--batch 5000]
+                                    add N synthetic dossiers (demo province, two years) for benchmarks;
+                                    never on real data (see docs/benchmarks.md)
   egov version                      print the version
   egov help                         this text
 
@@ -113,6 +116,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return agencyCmd(ctx, cfg, log, args, stdout, stderr)
 	case "catalog":
 		return catalogCmd(ctx, cfg, log, args, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":
 		if len(args) != 1 || args[0] != "verify" {
 			fmt.Fprintln(stderr, "usage: egov audit verify")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"egov/internal/catalog/demo"
 	"egov/internal/dossier"
 	"egov/internal/dossier/dossiergen"
+	"egov/internal/eform"
 	"egov/internal/identity"
 	"egov/internal/platform/sqldb"
 	"egov/internal/platform/sqldb/sqldbtest"
@@ -169,16 +171,32 @@ func TestGenerate(t *testing.T) {
 			if err != nil && err != sql.ErrNoRows {
 				t.Fatal(err)
 			}
-			form, _, err := p.deps.Catalog.Form(ctx, "2.000815")
+			// A commune procedure offered online whose form needs no file.
+			var code string
+			var values eform.Values
+			procs, err := p.deps.Catalog.Procedures(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			values, ok := dossiergen.SampleValues(form, p.now)
-			if !ok {
-				t.Fatal("no sample values pass the form without files")
+			for _, pr := range procs {
+				if pr.Level != catalog.LevelCommune || pr.Online == catalog.OnlineNone || !slices.Contains(pr.Channels, catalog.ChannelOnline) ||
+					pr.Form == "" || pr.Receivers[0].Kind != "commune" {
+					continue
+				}
+				form, _, err := p.deps.Catalog.Form(ctx, pr.Form)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v, ok := dossiergen.SampleValues(form, p.now); ok {
+					code, values = pr.Code, v
+					break
+				}
+			}
+			if code == "" {
+				t.Fatal("no commune procedure offered online passes its form without files")
 			}
 			d, err := p.svc.Submit(ctx, &identity.Principal{User: u, Stage: identity.StageFull},
-				dossier.Submission{ProcedureCode: "2.000815", ReceivingUnitID: onestop.ID, Values: values})
+				dossier.Submission{ProcedureCode: code, ReceivingUnitID: onestop.ID, Values: values})
 			if err != nil {
 				t.Fatal(err)
 			}

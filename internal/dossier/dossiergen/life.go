@@ -423,10 +423,8 @@ func (s *sim) receive() {
 	data := map[string]any{"due_at": s.due, "step_due_at": s.stepDues[1]}
 	if s.why.N > 0 {
 		data["why"] = s.why
-		r.dueWhy = mustJSON(s.why)
-	} else {
-		r.dueWhy = "{}"
 	}
+	r.dueWhy = mustJSON(s.why)
 	r.events = append(r.events, event{at: s.received, action: "receive", step: hops[0].step.ID, toStep: hops[1].step.ID,
 		unit: r.u.units[1], fromUnit: r.u.unit.ID, actor: official(r.u.unit.ID, "desk_officer"),
 		note: "hẹn trả kết quả " + s.due.In(calendar.Location()).Format("15:04 02/01/2006"), data: mustJSON(data)})

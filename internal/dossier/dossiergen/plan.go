@@ -153,8 +153,10 @@ func (d Deps) buildProc(ctx context.Context, pl *plan, byCode map[string]identit
 	if !ok {
 		return nil, nil
 	}
-	pr := &proc{p: p, procV: pv.Version, wfV: wv.Version, formV: fv.Version, wf: wf, hops: hops, resultHop: resultHop,
-		online: onlineShare[p.Online], weight: 1}
+	pr := &proc{p: p, procV: pv.Version, wfV: wv.Version, formV: fv.Version, wf: wf, hops: hops, resultHop: resultHop, weight: 1}
+	if slices.Contains(p.Channels, catalog.ChannelOnline) {
+		pr.online = onlineShare[p.Online] // as Submit accepts: online channel and level
+	}
 	if w, ok := procWeights[p.Code]; ok {
 		pr.weight = w
 	}
