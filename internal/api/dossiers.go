@@ -522,7 +522,7 @@ type (
 		}
 	}
 	listIn struct {
-		Queue string `query:"queue" enum:"receive,process,due_soon,overdue,returned,inter_agency," doc:"Danh sách công việc của cán bộ / an official's work list; without it, the caller's own dossiers"`
+		Queue string `query:"queue" enum:"receive,process,assign,due_soon,overdue,returned,inter_agency," doc:"Danh sách công việc của cán bộ / an official's work list; without it, the caller's own dossiers"`
 		After int64  `query:"after" minimum:"0" doc:"next_cursor of the previous page"`
 		Limit int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
 	}
@@ -763,8 +763,8 @@ func (a *API) dossierReadRoutes() {
 		OperationID: "listDossiers", Method: http.MethodGet, Path: dossiersPath,
 		Summary: "Hồ sơ của tôi, hoặc danh sách công việc / My dossiers, or an official's work list", Tags: []string{dossiersTag}, Security: bearer,
 		Description: "Không có queue: hồ sơ của chính người gọi, mới nhất trước. Có queue (cán bộ): receive chờ tiếp nhận, process đang ở bước " +
-			"của mình, due_soon sắp đến hạn, overdue quá hạn, returned bị trả lại, inter_agency phần liên thông chờ cơ quan mình; cũ nhất trước. " +
-			"/ Without queue: the caller's own dossiers, newest first. With queue (officials): receive, process, due_soon, overdue, returned, " +
+			"của mình, assign chờ phân công (lãnh đạo), due_soon sắp đến hạn, overdue quá hạn, returned bị trả lại, inter_agency phần liên thông chờ cơ quan mình; cũ nhất trước. " +
+			"/ Without queue: the caller's own dossiers, newest first. With queue (officials): receive, process, assign (leaders), due_soon, overdue, returned, " +
 			"inter_agency, oldest first. Pages by keyset: pass next_cursor as after.",
 		Errors: []int{401, 403, 422},
 	}, func(ctx context.Context, in *listIn) (*dossierListOut, error) {

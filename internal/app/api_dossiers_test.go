@@ -672,6 +672,8 @@ func TestDossierAPI(t *testing.T) {
 				{name: "Specialist", as: "api:chuyenvien.xa", method: "POST", path: path + "/return-previous", body: body, status: 200,
 					want: []string{`"step":"tiep_nhan"`}},
 				{name: "ShowsAsReturnedToTheDesk", as: "api:motcua.xa", path: "/api/v1/dossiers?queue=returned", status: 200, want: []string{code}},
+				{name: "LeadersAssignQueue", as: "api:lanhdao.xa", path: "/api/v1/dossiers?queue=assign", status: 200, want: []string{`"items":`}},
+				{name: "AssignQueueNotForCitizens", as: "api:congdan", path: "/api/v1/dossiers?queue=assign", status: 403},
 			})
 		})
 

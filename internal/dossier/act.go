@@ -135,7 +135,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 	if !s.visible(ctx, p, r) {
 		return Change{}, ErrDossierNotFound
 	}
-	wf, err := s.catalog.WorkflowAt(ctx, r.wfKey, r.wfV)
+	wf, err := s.workflowAt(ctx, r.wfKey, r.wfV)
 	if err != nil {
 		return Change{}, err
 	}
@@ -150,7 +150,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 	if err := s.authorize(ctx, p, r, st, act); err != nil {
 		return Change{}, err
 	}
-	proc, err := s.catalog.ProcedureAt(ctx, r.proc, r.procV)
+	proc, err := s.procAt(ctx, r.proc, r.procV)
 	if err != nil {
 		return Change{}, err
 	}

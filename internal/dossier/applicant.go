@@ -72,7 +72,7 @@ func (s *Service) CompleteSupplement(ctx context.Context, p *identity.Principal,
 		if err := s.addFiles(ctx, tx, r.id, "supplement", files, p.User.ID, now); err != nil {
 			return err
 		}
-		wf, err := s.catalog.WorkflowAt(ctx, r.wfKey, r.wfV)
+		wf, err := s.workflowAt(ctx, r.wfKey, r.wfV)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Service) CompleteSupplement(ctx context.Context, p *identity.Principal,
 		c = Change{Code: r.code, Action: "supplement_done", Step: r.pausedStep, ReceivedAt: r.receivedAt}
 		kind, args := "supplement_done_receipt", []any{r.code}
 		if r.clock == ClockPaused {
-			proc, err := s.catalog.ProcedureAt(ctx, r.proc, r.procV)
+			proc, err := s.procAt(ctx, r.proc, r.procV)
 			if err != nil {
 				return err
 			}

@@ -156,6 +156,7 @@ type Service struct {
 	jobs    Scheduler
 	now     func() time.Time
 	dueSoon int
+	vers    versions
 }
 
 // NewService returns the dossier service.
@@ -244,11 +245,6 @@ func (s *Service) Submit(ctx context.Context, p *identity.Principal, sub Submiss
 		return Dossier{}, ErrApplicantsOnly
 	}
 	sub.Applicant = p.User
-	if proc, err := s.catalog.Published(ctx, sub.ProcedureCode); err != nil {
-		return Dossier{}, err
-	} else if !slices.Contains(proc.Channels, catalog.ChannelOnline) || proc.Online == catalog.OnlineNone {
-		return Dossier{}, ErrNotOnline
-	}
 	pr, err := s.prepare(ctx, sub, ChannelOnline)
 	if err != nil {
 		return Dossier{}, err
@@ -317,6 +313,9 @@ func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prep
 	proc, err := s.catalog.Published(ctx, sub.ProcedureCode)
 	if err != nil {
 		return prepared{}, err
+	}
+	if ch == ChannelOnline && (!slices.Contains(proc.Channels, catalog.ChannelOnline) || proc.Online == catalog.OnlineNone) {
+		return prepared{}, ErrNotOnline
 	}
 	_, pv, err := s.catalog.Procedure(ctx, proc.Code)
 	if err != nil {

@@ -77,7 +77,7 @@ func (s *Service) Queue(ctx context.Context, p *identity.Principal, q Queue, aft
 		where = append(where, fmt.Sprintf("d.id > $%d", len(args)))
 	}
 	sqlq := `SELECT ` + viewCols + viewFrom + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY d.id LIMIT ` + strconv.Itoa(limit)
-	return s.list(ctx, sqlq, args...)
+	return s.list(ctx, sqlq, s.db.Fresh(args)...)
 }
 
 // CountCap is where queue counts stop ("100+").
@@ -97,7 +97,7 @@ func (s *Service) Counts(ctx context.Context, p *identity.Principal) (map[Queue]
 		}
 		var n int
 		if err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM dossiers d WHERE `+strings.Join(where, " AND ")+
-			` LIMIT `+strconv.Itoa(CountCap)+`) q`, args...).Scan(&n); err != nil {
+			` LIMIT `+strconv.Itoa(CountCap)+`) q`, s.db.Fresh(args)...).Scan(&n); err != nil {
 			return nil, err
 		}
 		out[q] = n
@@ -216,7 +216,7 @@ func (s *Service) Late(ctx context.Context, p *identity.Principal, limit int) ([
 		in := inList(&args, ids)
 		where += ` AND (d.receiving_unit_id IN (` + in + `) OR d.decider_id IN (` + in + `) OR d.step_unit_id IN (` + in + `))`
 	}
-	views, err := s.list(ctx, `SELECT `+viewCols+viewFrom+` WHERE `+where+` ORDER BY d.due_at, d.id LIMIT `+strconv.Itoa(limit), args...)
+	views, err := s.list(ctx, `SELECT `+viewCols+viewFrom+` WHERE `+where+` ORDER BY d.due_at, d.id LIMIT `+strconv.Itoa(limit), s.db.Fresh(args)...)
 	if err != nil {
 		return nil, err
 	}

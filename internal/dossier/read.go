@@ -183,7 +183,7 @@ func (s *Service) allowed(ctx context.Context, p *identity.Principal, r record, 
 		}
 		return nil
 	}
-	wf, err := s.catalog.WorkflowAt(ctx, r.wfKey, r.wfV)
+	wf, err := s.workflowAt(ctx, r.wfKey, r.wfV)
 	if err != nil {
 		return err
 	}

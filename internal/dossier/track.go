@@ -40,12 +40,13 @@ type Tracking struct {
 func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, error) {
 	var t Tracking
 	var id int64
+	var procV int
 	var pid, phone string
 	var rec, due sql.NullTime
-	err := s.db.R.QueryRowContext(ctx, `SELECT d.id, d.code, d.procedure_code, d.status, d.submitted_at, d.received_at, d.due_at,
+	err := s.db.R.QueryRowContext(ctx, `SELECT d.id, d.code, d.procedure_code, d.procedure_version, d.status, d.submitted_at, d.received_at, d.due_at,
 		COALESCE(a.name, ''), d.applicant_pid, d.applicant_phone, d.applicant_name
 		FROM dossiers d LEFT JOIN agencies a ON a.id = d.receiving_unit_id WHERE d.code = $1`, strings.TrimSpace(code)).
-		Scan(&id, &t.Code, &t.ProcedureCode, &t.Status, &t.SubmittedAt, &rec, &due, &t.Unit, &pid, &phone, &t.Applicant)
+		Scan(&id, &t.Code, &t.ProcedureCode, &procV, &t.Status, &t.SubmittedAt, &rec, &due, &t.Unit, &pid, &phone, &t.Applicant)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tracking{}, ErrDossierNotFound
 	}
@@ -58,7 +59,7 @@ func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, err
 	if due.Valid {
 		t.DueAt = &due.Time
 	}
-	if p, _, err := s.catalog.Procedure(ctx, t.ProcedureCode); err == nil {
+	if p, err := s.procAt(ctx, t.ProcedureCode, procV); err == nil {
 		t.Procedure = p.Name
 	}
 	// Unlock: the last four digits of the applicant's personal ID or phone.
@@ -78,6 +79,9 @@ func (s *Service) Track(ctx context.Context, code, unlock string) (Tracking, err
 			return Tracking{}, err
 		}
 		t.Events = append(t.Events, e)
+		if !t.Unlocked {
+			continue // the notes are shown only when unlocked
+		}
 		var d map[string]any
 		_ = json.Unmarshal([]byte(data), &d)
 		if items := stringsOf(d["deficiencies"]); len(items) > 0 {

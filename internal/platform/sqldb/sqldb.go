@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -224,6 +225,17 @@ func (db *DB) ForUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// Fresh marks a query's arguments so that PostgreSQL plans it for these
+// values every time instead of settling on a generic cached plan: for
+// queries whose best plan depends on the values (work lists filtered by a
+// few agencies out of hundreds). SQLite plans every statement afresh.
+func (db *DB) Fresh(args []any) []any {
+	if db.Engine == Postgres {
+		return append([]any{pgx.QueryExecModeExec}, args...)
+	}
+	return args
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint violation on
