@@ -166,7 +166,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 	note := m.e.note
 	switch act {
 	case catalog.ActReceive:
-		due, why, err := dueOf(cal, now, proc.Time)
+		due, why, err := DueOf(cal, now, proc.Time)
 		if err != nil {
 			return Change{}, err
 		}
@@ -174,7 +174,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 		m.cols["received_at"] = now
 		m.c.ReceivedAt = now
 		m.e.note = "hẹn trả kết quả " + due.In(calendar.Location()).Format("15:04 02/01/2006")
-		start, err := handOverAt(cal, now, r.channel)
+		start, err := HandOverAt(cal, now, r.channel)
 		if err != nil {
 			return Change{}, err
 		}
@@ -195,7 +195,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 			// the applicant completes the dossier.
 			m.cols["clock"], m.cols["paused_at"] = ClockPaused, now
 			m.cols["supplements"] = r.supplements + 1
-			m.e.outcome = outcomeOf(now, r.stepDue)
+			m.e.outcome = OutcomeOf(now, r.stepDue)
 			m.e.stepDue = r.stepDue
 		}
 		m.status(StatusSupplement)
@@ -262,7 +262,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 		m.cols["due_at"], m.cols["extensions"], m.cols["overdue"] = due, r.extensions+1, false
 		m.cols["due_why"] = mustJSON(map[string]any{"extended_from": r.dueAt, "days": in.Days, "reason": note})
 		m.cols["step_due_at"], m.cols["step_late"] = due, false
-		m.cols["step_warn_at"] = warnAt(cal, due, r.stepStarted, s.dueSoon)
+		m.cols["step_warn_at"] = WarnAt(cal, due, r.stepStarted, s.dueSoon)
 		m.e.data["old_due_at"], m.e.data["due_at"], m.e.data["days"] = r.dueAt, due, in.Days
 		m.c.DueAt, m.c.StepDueAt = due, due
 		m.jobs = append(m.jobs, deadline{kind: kindStepWarn, step: r.step, at: m.cols["step_warn_at"].(time.Time), due: due},
@@ -374,7 +374,7 @@ func (m *move) moveTo(to string, start time.Time) error {
 		m.finish(StatusReturned)
 		return nil
 	}
-	m.e.outcome = outcomeOf(m.now, m.r.stepDue)
+	m.e.outcome = OutcomeOf(m.now, m.r.stepDue)
 	m.e.stepDue = m.r.stepDue
 	if to == m.r.step {
 		return nil
@@ -391,11 +391,11 @@ func (m *move) moveTo(to string, start time.Time) error {
 	if d, ok := m.cols["due_at"].(time.Time); ok {
 		overall = d
 	}
-	due, err := stepDue(m.cal, start, m.proc.Time, next.Share, overall)
+	due, err := StepDue(m.cal, start, m.proc.Time, next.Share, overall)
 	if err != nil {
 		return err
 	}
-	warn := warnAt(m.cal, due, start, m.s.dueSoon)
+	warn := WarnAt(m.cal, due, start, m.s.dueSoon)
 	m.cols["step"], m.cols["step_unit_id"], m.cols["step_role"] = to, unit, next.Role
 	m.cols["step_started_at"], m.cols["step_due_at"], m.cols["step_warn_at"] = start, due, warn
 	m.cols["step_late"], m.cols["returned"], m.cols["assignee_id"] = false, false, nil
@@ -414,9 +414,9 @@ func (m *move) finish(st Status) {
 	m.status(st)
 	m.cols["clock"], m.cols["finished_at"], m.cols["step"], m.cols["step_role"] = ClockFinished, m.now, catalog.End, ""
 	m.cols["assignee_id"] = nil
-	m.cols["outcome"] = string(outcomeOf(m.now, m.r.dueAt))
+	m.cols["outcome"] = string(OutcomeOf(m.now, m.r.dueAt))
 	m.e.toStep = catalog.End
-	m.e.outcome = outcomeOf(m.now, m.r.stepDue)
+	m.e.outcome = OutcomeOf(m.now, m.r.stepDue)
 	m.e.stepDue = m.r.stepDue
 	m.c.Step = catalog.End
 }

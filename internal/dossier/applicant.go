@@ -90,16 +90,16 @@ func (s *Service) CompleteSupplement(ctx context.Context, p *identity.Principal,
 				return err
 			}
 			// The deadline restarts from zero: a new appointment from now.
-			due, why, err := dueOf(cal, now, proc.Time)
+			due, why, err := DueOf(cal, now, proc.Time)
 			if err != nil {
 				return err
 			}
 			st, _ := wf.Step(r.pausedStep)
-			stepDueAt, err := stepDue(cal, now, proc.Time, st.Share, due)
+			stepDueAt, err := StepDue(cal, now, proc.Time, st.Share, due)
 			if err != nil {
 				return err
 			}
-			warn := warnAt(cal, stepDueAt, now, s.dueSoon)
+			warn := WarnAt(cal, stepDueAt, now, s.dueSoon)
 			cols["status"], cols["clock"], cols["clock_started_at"], cols["paused_at"] = StatusProcessing, ClockRunning, now, nil
 			cols["applicant_seconds"] = r.applicantSeconds + int64(now.Sub(r.pausedAt)/time.Second)
 			cols["due_at"], cols["due_why"], cols["overdue"] = due, mustJSON(why), false

@@ -78,7 +78,7 @@ func (s *Service) ReplyBranch(ctx context.Context, p *identity.Principal, code s
 			return ErrNotYourStep
 		}
 		now := sqldb.UTC(s.now())
-		out := outcomeOf(now, due)
+		out := OutcomeOf(now, due)
 		note = strings.TrimSpace(note)
 		if _, err := tx.ExecContext(ctx, `UPDATE dossier_branches SET status = 'done', done_at = $2, outcome = $3, note = $4, actor_id = $5
 			WHERE id = $1`, b.ID, now, string(out), note, p.User.ID); err != nil {

@@ -11,9 +11,9 @@ import (
 // each one small named function so that a new decree is a change in one
 // place.
 
-// dueOf computes the appointment of a processing time from the instant
+// DueOf computes the appointment of a processing time from the instant
 // the clock starts (receipt, or completion of a supplement).
-func dueOf(cal *calendar.Calendar, at time.Time, t catalog.Term) (time.Time, calendar.Explanation, error) {
+func DueOf(cal *calendar.Calendar, at time.Time, t catalog.Term) (time.Time, calendar.Explanation, error) {
 	switch t.Unit {
 	case catalog.WorkingHours:
 		due, err := cal.DueWorkingHours(at, time.Duration(t.N*float64(time.Hour)))
@@ -37,11 +37,11 @@ func dayLength(cal *calendar.Calendar) time.Duration {
 	return time.Duration(m) * time.Minute
 }
 
-// stepDue is a step's own deadline: its share (percent) of the
+// StepDue is a step's own deadline: its share (percent) of the
 // procedure's processing time, counted from the moment the step starts,
 // never later than the dossier's due instant. A step without a share has
 // the dossier's whole remaining time.
-func stepDue(cal *calendar.Calendar, start time.Time, t catalog.Term, share int, overall time.Time) (time.Time, error) {
+func StepDue(cal *calendar.Calendar, start time.Time, t catalog.Term, share int, overall time.Time) (time.Time, error) {
 	if share <= 0 || share >= 100 || overall.IsZero() {
 		return overall, nil
 	}
@@ -65,9 +65,9 @@ func stepDue(cal *calendar.Calendar, start time.Time, t catalog.Term, share int,
 	return due, nil
 }
 
-// warnAt is when work becomes "due soon": the same time of day, days
+// WarnAt is when work becomes "due soon": the same time of day, days
 // working days before due (never before the step started).
-func warnAt(cal *calendar.Calendar, due, started time.Time, days int) time.Time {
+func WarnAt(cal *calendar.Calendar, due, started time.Time, days int) time.Time {
 	if due.IsZero() {
 		return time.Time{}
 	}
@@ -92,10 +92,10 @@ func warnAt(cal *calendar.Calendar, due, started time.Time, days int) time.Time 
 // 118/2025).
 const TransferCutoff = 15
 
-// handOverAt is when a dossier received at at reaches the processing
+// HandOverAt is when a dossier received at at reaches the processing
 // unit: online dossiers at once; paper dossiers the same working day, or
 // the next working day's opening if received after 15:00 or on a day off.
-func handOverAt(cal *calendar.Calendar, at time.Time, ch Channel) (time.Time, error) {
+func HandOverAt(cal *calendar.Calendar, at time.Time, ch Channel) (time.Time, error) {
 	if ch == ChannelOnline {
 		return at, nil
 	}
@@ -117,8 +117,8 @@ const (
 	Late   Outcome = "late"    // quá hạn
 )
 
-// outcomeOf compares a finish with its due instant; no due, no outcome.
-func outcomeOf(done, due time.Time) Outcome {
+// OutcomeOf compares a finish with its due instant; no due, no outcome.
+func OutcomeOf(done, due time.Time) Outcome {
 	switch {
 	case due.IsZero():
 		return ""

@@ -188,10 +188,10 @@ func (s *sim) schedule(online bool) error {
 		s.received = s.working(r.submitted, time.Duration(10+s.rng.ExpFloat64()*150)*time.Minute)
 	}
 	var err error
-	if s.due, s.why, err = dueOf(s.cal, s.received, p.p.Time); err != nil {
+	if s.due, s.why, err = dossier.DueOf(s.cal, s.received, p.p.Time); err != nil {
 		return err
 	}
-	if s.start, err = handOverAt(s.cal, s.received, r.channel); err != nil {
+	if s.start, err = dossier.HandOverAt(s.cal, s.received, r.channel); err != nil {
 		return err
 	}
 	// The return: mostly before the due day, some on it, a few late.
@@ -229,7 +229,7 @@ func (s *sim) schedule(online bool) error {
 		if i == len(hops)-1 {
 			s.ends[i] = end
 		}
-		if s.stepDues[i], err = stepDue(s.cal, s.starts[i], p.p.Time, hops[i].step.Share, s.due); err != nil {
+		if s.stepDues[i], err = dossier.StepDue(s.cal, s.starts[i], p.p.Time, hops[i].step.Share, s.due); err != nil {
 			return err
 		}
 		prev = s.ends[i]
@@ -387,7 +387,7 @@ func (s *sim) run(f fate) error {
 		s.deadlines(h, active)
 		s.finishAt(cut, dossier.StatusStopped, event{at: cut, action: "stop", step: r.step, unit: r.stepUnit, fromUnit: r.stepUnit,
 			actor: official(r.stepUnit, "leader"), note: stops[s.rng.IntN(len(stops))], stepDue: r.stepDue,
-			outcome: outcomeOf(cut, r.stepDue)}, true)
+			outcome: dossier.OutcomeOf(cut, r.stepDue)}, true)
 	case fWithdrawn:
 		active = cut
 		s.deadlines(h, active)
@@ -439,7 +439,7 @@ func (s *sim) enter(h int) {
 	r, hp := s.r, s.r.p.hops[h]
 	r.step, r.stepUnit, r.stepRole = hp.step.ID, r.u.units[h], hp.step.Role
 	r.stepStarted, r.stepDue = s.starts[h], s.stepDues[h]
-	r.stepWarn = warnAt(s.cal, r.stepDue, r.stepStarted, s.soon)
+	r.stepWarn = dossier.WarnAt(s.cal, r.stepDue, r.stepStarted, s.soon)
 	if h >= r.p.resultHop {
 		r.status, r.results = dossier.StatusResult, 1
 	}
@@ -454,7 +454,7 @@ func (s *sim) pass(h int) {
 		s.sendAgencies(h, end)
 	}
 	e := event{at: end, action: string(hp.action), step: hp.step.ID, toStep: hp.to, unit: r.u.units[h], fromUnit: r.u.units[h],
-		actor: official(r.u.units[h], hp.step.Role), stepDue: s.stepDues[h], outcome: outcomeOf(end, s.stepDues[h])}
+		actor: official(r.u.units[h], hp.step.Role), stepDue: s.stepDues[h], outcome: dossier.OutcomeOf(end, s.stepDues[h])}
 	data := map[string]any{}
 	if hp.to != catalog.End {
 		e.unit = r.u.units[h+1]
@@ -502,7 +502,7 @@ func (s *sim) sendAgencies(h int, until time.Time) {
 	for i, a := range r.u.branches[h] {
 		b := branch{step: st.ID, agency: a, lead: st.Branches[i].Lead, task: st.Branches[i].Task, status: "pending", sent: sent, due: due}
 		if done := s.between(sent, s.ends[h]); done.Before(until) {
-			b.status, b.done, b.outcome = "done", done, outcomeOf(done, due)
+			b.status, b.done, b.outcome = "done", done, dossier.OutcomeOf(done, due)
 		}
 		r.branches = append(r.branches, b)
 		names = append(names, r.u.names[a])
@@ -526,7 +526,7 @@ func (s *sim) supplement(at time.Time, h int) {
 	r.pausedStep = r.step
 	if h > 0 {
 		r.clock, r.pausedAt, r.supplements = dossier.ClockPaused, at, 1
-		e.outcome, e.stepDue = outcomeOf(at, r.stepDue), r.stepDue
+		e.outcome, e.stepDue = dossier.OutcomeOf(at, r.stepDue), r.stepDue
 	}
 	r.status, r.updated = dossier.StatusSupplement, at
 	r.events = append(r.events, e)
@@ -540,14 +540,14 @@ func (s *sim) finishAt(at time.Time, st dossier.Status, e event, received bool) 
 		e.actor = official(r.stepUnit, r.stepRole)
 	}
 	if received {
-		e.stepDue, e.outcome = r.stepDue, outcomeOf(at, r.stepDue)
+		e.stepDue, e.outcome = r.stepDue, dossier.OutcomeOf(at, r.stepDue)
 	}
 	if e.data == "" {
 		e.data = "{}"
 	}
 	r.events = append(r.events, e)
 	r.status, r.clock, r.finished, r.step, r.stepRole = st, dossier.ClockFinished, at, catalog.End, ""
-	r.outcome = outcomeOf(at, r.due)
+	r.outcome = dossier.OutcomeOf(at, r.due)
 	r.updated = at
 }
 
@@ -557,7 +557,7 @@ func (s *sim) returned() {
 	r := s.r
 	end := s.ends[len(s.ends)-1]
 	r.status, r.clock, r.finished, r.step, r.stepRole = dossier.StatusReturned, dossier.ClockFinished, end, catalog.End, ""
-	r.outcome = outcomeOf(end, s.due)
+	r.outcome = dossier.OutcomeOf(end, s.due)
 	r.updated = end
 	if r.p.fees > 0 {
 		at := end.Add(-time.Duration(1+s.rng.IntN(10)) * time.Minute)
