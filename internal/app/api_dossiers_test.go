@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"mime/multipart"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"egov/internal/attach/attachtest"
 )
 
 // The dossier API driven alone, from the citizen's upload to the rating,
@@ -137,29 +138,7 @@ func multipartFile(field, name string, content []byte) (body, contentType string
 // tinyPDF is a valid one-page PDF written by hand (catalogue, page tree,
 // page, content stream and the cross-reference table), the text varying
 // the content.
-func tinyPDF(text string) []byte {
-	draw := "0 0 1 rg 72 600 200 100 re f % " + text
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents 4 0 R >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(draw), draw),
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+func tinyPDF(text string) []byte { return attachtest.PDF(1, text) }
 
 // agencyID finds a demo agency by code.
 func agencyID(t *testing.T, s *server, code string) int64 {

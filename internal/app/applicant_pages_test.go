@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html"
 	"image"
 	"image/color"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"egov/internal/attach/attachtest"
 	"egov/internal/audit"
 	"egov/internal/browsertest"
 	"egov/internal/catalog"
@@ -41,33 +41,7 @@ import (
 const procExtract = "2.000635"
 
 // testPDF is a valid PDF of n pages, written by hand.
-func testPDF(n int) []byte {
-	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", ""}
-	var kids []string
-	for i := range n {
-		page, content := len(objs)+1, len(objs)+2
-		kids = append(kids, fmt.Sprintf("%d 0 R", page))
-		draw := fmt.Sprintf("0 0 1 rg 72 %d 200 100 re f", 600-40*i)
-		objs = append(objs,
-			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents %d 0 R >>", content),
-			fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(draw), draw))
-	}
-	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n)
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+func testPDF(n int) []byte { return attachtest.PDF(n, "") }
 
 // testPNG is a small photo.
 func testPNG(t testing.TB) []byte {

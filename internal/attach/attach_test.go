@@ -28,6 +28,7 @@ import (
 
 	"egov/internal/apperr"
 	"egov/internal/attach"
+	"egov/internal/attach/attachtest"
 	"egov/internal/platform/blob"
 )
 
@@ -419,38 +420,10 @@ func bytesOf(b []byte) func() io.Reader { return func() io.Reader { return bytes
 
 // buildPDF writes a classic PDF whose objects are numbered from 1 in order,
 // with a correct cross-reference table; object 1 is the catalog.
-func buildPDF(objs ...string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offs := make([]int, len(objs))
-	for i, o := range objs {
-		offs[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return b.Bytes()
-}
+func buildPDF(objs ...string) []byte { return attachtest.BuildPDF(objs...) }
 
 // makePDF returns a valid PDF of n A4 pages, each with a small drawing.
-func makePDF(n int) []byte {
-	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", ""}
-	var kids []string
-	for i := range n {
-		page, content := len(objs)+1, len(objs)+2
-		kids = append(kids, fmt.Sprintf("%d 0 R", page))
-		draw := fmt.Sprintf("0 0 1 rg 72 %d 200 100 re f", 600-40*i)
-		objs = append(objs,
-			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << >> /Contents %d 0 R >>", content),
-			fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(draw), draw))
-	}
-	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), n)
-	return buildPDF(objs...)
-}
+func makePDF(n int) []byte { return attachtest.PDF(n, "") }
 
 // handEncrypted is a PDF whose trailer points to an /Encrypt dictionary.
 func handEncrypted() []byte {
