@@ -293,6 +293,9 @@ func TestApplicantPages(t *testing.T) {
 			expect(t, "DossierPage", r, 200, "Hồ sơ <span class=\"mono\">"+code, "Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận",
 				"Cấp bản sao Trích lục hộ tịch", "Có khi hồ sơ được tiếp nhận", "Quá trình giải quyết", "Nộp hồ sơ", "Bản chính.pdf", "anh-chup.png",
 				"Thông tin đã khai", "UBND xã Hoàng Đồng", "Giấy khai sinh", "12/03/1985", "Rút hồ sơ", "8.000 đồng")
+			if !strings.Contains(r.body, `<span class="badge">1 chưa đọc</span>`) {
+				t.Fatal("the navigation shows the unread notification")
+			}
 			m := regexp.MustCompile(`href="(/ho-so/[^"]+/tep/\d+)" download>Bản chính.pdf`).FindStringSubmatch(r.body)
 			if m == nil {
 				t.Fatal("no download link for the PDF")

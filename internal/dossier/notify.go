@@ -106,6 +106,16 @@ func (s *Service) Notifications(ctx context.Context, p *identity.Principal, befo
 	return out, unread, err
 }
 
+// Unread counts the user's unread notifications (for the navigation).
+func (s *Service) Unread(ctx context.Context, p *identity.Principal) (int, error) {
+	if p == nil || p.Stage != identity.StageFull {
+		return 0, nil
+	}
+	var n int
+	err := s.db.R.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, p.User.ID).Scan(&n)
+	return n, err
+}
+
 // MarkRead marks all the user's notifications read.
 func (s *Service) MarkRead(ctx context.Context, p *identity.Principal) error {
 	if p == nil || p.Stage != identity.StageFull {

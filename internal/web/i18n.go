@@ -17,6 +17,7 @@ var messages = map[string][2]string{
 	"nav.desk":            {"Xử lý hồ sơ", "Dossier work"},
 	"nav.my_dossiers":     {"Hồ sơ của tôi", "My dossiers"},
 	"nav.notifications":   {"Thông báo", "Notifications"},
+	"nav.unread":          {"%d chưa đọc", "%d unread"},
 	"nav.login":           {"Đăng nhập", "Sign in"},
 	"nav.logout":          {"Đăng xuất", "Sign out"},
 	"nav.other_lang":      {"English", "Tiếng Việt"},

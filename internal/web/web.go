@@ -96,6 +96,7 @@ type Page struct {
 	Data      any
 	Principal *identity.Principal
 	Province  string
+	Unread    int // unread notifications of the signed-in user
 	reqURL    *url.URL
 }
 
@@ -177,6 +178,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if f := flash(w, r); f != "" && p.Flash == "" {
 		p.Flash = translate(p.Lang, f)
+	}
+	if s.Dossiers != nil && p.User() != nil {
+		if n, err := s.Dossiers.Unread(r.Context(), p.Principal); err == nil {
+			p.Unread = n
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
