@@ -1112,6 +1112,6 @@ func (a *API) notificationRoutes() {
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}
-		return nil, a.problem(ctx, a.Dossiers.MarkRead(ctx, p))
+		return nil, a.problem(ctx, a.Dossiers.MarkRead(ctx, p, 0))
 	})
 }

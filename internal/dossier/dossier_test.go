@@ -51,6 +51,16 @@ func TestSubmit(t *testing.T) {
 			if err != nil || unread != 1 || len(ns) != 1 || ns[0].Code != d.Code {
 				t.Fatalf("the applicant is told at once: %+v %d %v", ns, unread, err)
 			}
+			// read up to what was shown: a notice arriving meanwhile stays new
+			if _, err := f.svc.Submit(ctx, f.citizen, sub); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.MarkRead(ctx, f.citizen, ns[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := f.svc.Unread(ctx, f.citizen); n != 1 {
+				t.Fatalf("unread %d", n)
+			}
 		})
 		t.Run("FormErrorsNameTheField", func(t *testing.T) {
 			bad := sub
@@ -123,8 +133,8 @@ func TestSubmit(t *testing.T) {
 			if len(slices.Compact(slices.Clone(codes))) != n {
 				t.Fatalf("duplicate codes: %v", codes)
 			}
-			// numbers 1 and 2 went to the earlier subtests' dossiers
-			if codes[0] != "000.01.20.H37-260302-0003" || codes[n-1] != fmt.Sprintf("000.01.20.H37-260302-%04d", n+2) {
+			// numbers 1 to 3 went to the earlier subtests' dossiers
+			if codes[0] != "000.01.20.H37-260302-0004" || codes[n-1] != fmt.Sprintf("000.01.20.H37-260302-%04d", n+3) {
 				t.Fatalf("codes %s .. %s", codes[0], codes[n-1])
 			}
 		})

@@ -116,12 +116,18 @@ func (s *Service) Unread(ctx context.Context, p *identity.Principal) (int, error
 	return n, err
 }
 
-// MarkRead marks all the user's notifications read.
-func (s *Service) MarkRead(ctx context.Context, p *identity.Principal) error {
+// MarkRead marks the user's notifications read up to the newest one they
+// were shown (upTo; 0 for all), so one that arrives meanwhile stays new.
+func (s *Service) MarkRead(ctx context.Context, p *identity.Principal, upTo int64) error {
 	if p == nil || p.Stage != identity.StageFull {
 		return nil
 	}
-	_, err := s.db.W.ExecContext(ctx, `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`,
-		p.User.ID, sqldb.UTC(s.now()))
+	q := `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`
+	args := []any{p.User.ID, sqldb.UTC(s.now())}
+	if upTo > 0 {
+		q += ` AND id <= $3`
+		args = append(args, upTo)
+	}
+	_, err := s.db.W.ExecContext(ctx, q, args...)
 	return err
 }

@@ -683,8 +683,8 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	if unread > 0 {
-		if err := s.Dossiers.MarkRead(ctx, pr); err != nil {
+	if unread > 0 && len(list) > 0 {
+		if err := s.Dossiers.MarkRead(ctx, pr, list[0].ID); err != nil {
 			httpx.WriteError(w, r, err)
 			return
 		}
