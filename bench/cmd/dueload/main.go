@@ -39,8 +39,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -282,87 +280,9 @@ func profile(eg *benchkit.Proc, load func(*benchkit.Proc) (result, error), pprof
 
 // goLoad is a closed loop of c keep-alive clients (Go's net/http client).
 func goLoad(p *benchkit.Proc, paths []string, c config) (result, error) {
-	tr := &http.Transport{Proxy: nil, MaxIdleConns: c.conc, MaxIdleConnsPerHost: c.conc, MaxConnsPerHost: c.conc,
-		DisableCompression: true, ResponseHeaderTimeout: 10 * time.Second}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	base := p.URL()
-
-	start := time.Now()
-	from, until := start.Add(c.warm), start.Add(c.warm+c.dur)
-	var errs atomic.Int64
-	lat := make([][]time.Duration, c.conc)
-	var wg sync.WaitGroup
-	for w := range c.conc {
-		wg.Go(func() {
-			reqs := make([]*http.Request, len(paths))
-			for i, path := range paths {
-				reqs[i], _ = http.NewRequest(http.MethodGet, base+path, nil)
-			}
-			for i := w * 131; ; i++ {
-				t0 := time.Now()
-				if !t0.Before(until) {
-					return
-				}
-				resp, err := client.Do(reqs[i%len(reqs)])
-				if err != nil {
-					errs.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				t1 := time.Now()
-				if resp.StatusCode != http.StatusOK {
-					errs.Add(1)
-					continue
-				}
-				if !t0.Before(from) && !t1.After(until) {
-					lat[w] = append(lat[w], t1.Sub(t0))
-				}
-			}
-		})
-	}
-	cpu, err := measureCPU(p.Pid(), from, until)
-	wg.Wait()
-	if err != nil {
-		return result{}, err
-	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	r := result{errors: errs.Load(), clientCPUShare: cpu.client}
-	if n := len(all); n > 0 {
-		r.rps = float64(n) / c.dur.Seconds()
-		r.p50, r.p99 = all[n/2], all[n*99/100]
-		r.cpuPerReq = cpu.server / time.Duration(n)
-	}
-	return r, nil
-}
-
-type cpuUse struct {
-	server time.Duration
-	client float64 // cores
-}
-
-// measureCPU reads the server's and this process's CPU time at from and
-// at until.
-func measureCPU(pid int, from, until time.Time) (cpuUse, error) {
-	time.Sleep(time.Until(from))
-	s0, err := benchkit.ReadCPU(pid)
-	if err != nil {
-		return cpuUse{}, err
-	}
-	c0, err := benchkit.ReadCPU(os.Getpid())
-	if err != nil {
-		return cpuUse{}, err
-	}
-	t0 := time.Now()
-	time.Sleep(time.Until(until))
-	s1, err := benchkit.ReadCPU(pid)
-	if err != nil {
-		return cpuUse{}, err
-	}
-	c1, _ := benchkit.ReadCPU(os.Getpid())
-	return cpuUse{server: s1 - s0, client: float64(c1-c0) / float64(time.Since(t0))}, nil
+	l := benchkit.ClosedLoop(p.URL(), paths, c.conc, c.warm, c.dur, p.Pid(), nil)
+	return result{rps: l.RPS, p50: l.Lat.P50, p99: l.Lat.P99, errors: l.Errors, cpuPerReq: l.CPUPerReq,
+		clientCPUShare: l.ClientCPU}, nil
 }
 
 // writeWrkScript writes a wrk Lua script that cycles through paths.

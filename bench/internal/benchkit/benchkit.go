@@ -238,7 +238,12 @@ func ServeBare(ctx context.Context, addr string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: BareHandler(), ReadHeaderTimeout: 10 * time.Second}
+	return Serve(ctx, ln, BareHandler())
+}
+
+// Serve serves h on ln until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -13,16 +13,15 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"path/filepath"
-	"slices"
 	"time"
 
+	"egov/bench/internal/benchkit"
 	"egov/internal/app"
 	"egov/internal/config"
 	"egov/internal/httpx"
@@ -75,17 +74,7 @@ func ServeBare(ctx context.Context, ln net.Listener, body []byte) error {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	return benchkit.Serve(ctx, ln, mux)
 }
 
 // Sample is a dossier to look up: its code and the four digits that
@@ -129,30 +118,6 @@ func Samples(ctx context.Context, db *sql.DB, n int, rng *rand.Rand) ([]Sample, 
 	}
 	return out, nil
 }
-
-// Latencies summarises response times.
-type Latencies struct {
-	N             int
-	P50, P95, P99 time.Duration
-	Max           time.Duration
-}
-
-// Summarise sorts ds and reads its percentiles.
-func Summarise(ds []time.Duration) Latencies {
-	if len(ds) == 0 {
-		return Latencies{}
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
-	return Latencies{N: len(s), P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: s[len(s)-1]}
-}
-
-func (l Latencies) String() string {
-	return fmt.Sprintf("p50 %s  p95 %s  p99 %s  max %s  (n=%d)", ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max), l.N)
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
 // ServeBareDB is the second baseline: a plain net/http handler that does
 // the look-up itself with database/sql — the dossier by its code with its
@@ -266,15 +231,5 @@ func ServeBareDB(ctx context.Context, getenv func(string) string, ln net.Listene
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(a)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	return benchkit.Serve(ctx, ln, mux)
 }

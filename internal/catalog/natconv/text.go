@@ -49,7 +49,8 @@ func clean(s string) string {
 	return b.String()
 }
 
-// cleanCell is clean, and empty for the portal's placeholders.
+// cleanCell cleans a table cell's text (as clean does) and empties the
+// portal's placeholders.
 func cleanCell(s string) string {
 	s = clean(stripDebris(s))
 	switch strings.ToLower(strings.TrimRight(s, ".")) {
