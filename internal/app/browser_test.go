@@ -267,6 +267,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Pages", func(t *testing.T) { t.Parallel(); browserPages(t, s) })
 	t.Run("Desk", func(t *testing.T) { t.Parallel(); browserDesk(t, s) })
 	t.Run("Applicant", func(t *testing.T) { t.Parallel(); browserApplicant(t, s) })
+	t.Run("Journey", func(t *testing.T) { t.Parallel(); browserJourney(t, s) })
 }
 
 // browserLogin signs in through the real pages: an official with the
