@@ -19,6 +19,7 @@ import (
 	"egov/internal/calendar"
 	"egov/internal/catalog"
 	"egov/internal/dossier"
+	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/platform/blob"
@@ -33,6 +34,7 @@ type Deps struct {
 	Dossiers *dossier.Service
 	Uploads  *dossier.Uploads // the one upload pipeline for attachments
 	Blobs    blob.Store       // to download a dossier's files
+	Forms    *forms.Printer   // the one-stop forms as PDF
 	// TrackLimit limits public tracking look-ups per client (nil: none).
 	TrackLimit *httpx.Limiter
 	Audit      *audit.Log
@@ -97,6 +99,7 @@ func (a *API) register() {
 	a.trackingRoutes()
 	a.uploadRoutes()
 	a.dossierRoutes()
+	a.formRoutes()
 }
 
 // principal returns the caller, or an error when not signed in.

@@ -35,6 +35,7 @@ import (
 	"egov/internal/catalog/demo"
 	"egov/internal/config"
 	"egov/internal/dossier"
+	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidcdemo"
@@ -220,6 +221,7 @@ type App struct {
 	bus     *bus.Bus
 	blobs   *blob.Local
 	jobs    *jobs.Runner
+	forms   *forms.Printer
 	handler http.Handler
 	api     *api.API
 	server  *http.Server
@@ -310,15 +312,17 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		trackLimit = httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
 	}
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
+	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
+		Place: placeOf(province), Now: a.now}
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Uploads: uploads, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
+		Dossiers: a.Dossiers, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
 	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Uploads: uploads, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+		Dossiers: a.Dossiers, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -406,6 +410,17 @@ func (a *App) provinceNames(ctx context.Context) (vi, en string) {
 		return "", ""
 	}
 	return strings.TrimPrefix(all[0].Name, "Ủy ban nhân dân "), strings.TrimPrefix(all[0].NameEn, "People's Committee of ")
+}
+
+// placeOf is the place name of a form's date line: "Lạng Sơn" for "tỉnh
+// Lạng Sơn".
+func placeOf(province string) string {
+	for _, p := range []string{"tỉnh ", "Tỉnh ", "thành phố ", "Thành phố "} {
+		if rest, ok := strings.CutPrefix(province, p); ok {
+			return rest
+		}
+	}
+	return province
 }
 
 var errNotFound = apperr.New(apperr.NotFound, "not_found", "Không tìm thấy trang bạn yêu cầu.", "The page you asked for does not exist.")

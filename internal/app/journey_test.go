@@ -195,6 +195,16 @@ func browserJourney(t *testing.T, s bsuite) {
 	s.open(t, desk, "/mot-cua/ho-so/"+code, 200)
 	s.submit(t, desk, `form[action$="/return_result"] button[type=submit]`, 200)
 	s.accessible(t, desk)
+	// The desk prints its register of the day.
+	s.open(t, desk, "/mot-cua/so-theo-doi", 200)
+	s.accessible(t, desk)
+	query, err := chromedp.Run(desk, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.querySelector('main form'))).toString()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := s.fetchIn(t, desk, "/mot-cua/so-theo-doi?"+query); f.Status != 200 || f.Head != "%PDF-" {
+		t.Errorf("the register as the form asks for it (%s): %+v, want a PDF", query, f)
+	}
 
 	// The citizen tracks it publicly, then on their own page downloads the
 	// result and rates the service.
@@ -210,8 +220,9 @@ func browserJourney(t *testing.T, s bsuite) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gotResult bool
+	var gotResult, gotReceipt bool
 	for _, l := range links {
+		gotReceipt = gotReceipt || strings.HasSuffix(l, "/phieu/giay-tiep-nhan")
 		f := s.fetchIn(t, citizen, l)
 		if f.Status != 200 || f.Size == 0 {
 			t.Errorf("download %s: %+v", l, f)
@@ -221,8 +232,8 @@ func browserJourney(t *testing.T, s bsuite) {
 		}
 		gotResult = true
 	}
-	if !gotResult {
-		t.Error("the dossier page offers no download")
+	if !gotResult || !gotReceipt {
+		t.Errorf("the dossier page offers these downloads, want the result and the receipt: %v", links)
 	}
 	s.fill(t, citizen, map[string]string{"#diem-5": "true", "#nhan_xet": "Nhanh, không phải đi lại."})
 	s.submit(t, citizen, `form[action$="/danh-gia"] button[type=submit]`, 200)

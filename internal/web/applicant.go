@@ -136,6 +136,7 @@ type whyView struct {
 
 type myDossierView struct {
 	D                          dossier.View
+	Forms                      []formLink
 	New                        bool
 	Official                   bool
 	DeskURL                    string
@@ -189,7 +190,8 @@ func (s *Server) renderDossier(w http.ResponseWriter, r *http.Request, status in
 	}
 	p := s.page(r, "", "")
 	p.Title = p.T("track.result") + " " + d.Code
-	v := myDossierView{D: d, TrackURL: "/tra-cuu-ho-so?ma=" + url.QueryEscape(d.Code)}
+	v := myDossierView{D: d, TrackURL: "/tra-cuu-ho-so?ma=" + url.QueryEscape(d.Code),
+		Forms: formLinks(p.Lang, "/ho-so/"+url.PathEscape(d.Code), d)}
 	if d.ApplicantID != pr.User.ID {
 		// An official who may see the dossier works on it from the desk.
 		v.Official, v.DeskURL = true, "/mot-cua/ho-so/"+url.PathEscape(d.Code)

@@ -289,6 +289,7 @@ type deskActionForm struct {
 type deskDossierView struct {
 	deskRoles
 	V                              dossier.View
+	Forms                          []formLink
 	Code, URL, StatusText          string
 	Procedure, ProcedureCode, Term string
 	TermNote, Result               string
@@ -366,7 +367,7 @@ func (s *Server) deskView(ctx context.Context, p *Page, code string) (*deskDossi
 	lang := p.Lang
 	l := s.deskLookup(ctx, lang)
 	proc := l.procedure(v.ProcedureCode, v.ProcedureVersion)
-	d := &deskDossierView{deskRoles: deskRolesOf(pr), V: v, Code: v.Code, URL: deskPath(v.Code),
+	d := &deskDossierView{deskRoles: deskRolesOf(pr), V: v, Code: v.Code, URL: deskPath(v.Code), Forms: formLinks(lang, deskPath(v.Code), v),
 		StatusText: p.T("desk.status." + string(v.Status)), Procedure: l.procName(v.ProcedureCode, v.ProcedureVersion),
 		ProcedureCode: v.ProcedureCode, Result: proc.Result, Step: l.stepName(v.WorkflowKey, v.WorkflowVersion, v.Step),
 		StepUnit: v.StepUnit, Assignee: v.Assignee, Submitted: formatInstant(lang, v.SubmittedAt),

@@ -25,6 +25,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ho-so/{code}/rut", s.requireUser(s.withdraw))
 	mux.HandleFunc("POST /ho-so/{code}/danh-gia", s.requireUser(s.rate))
 	mux.HandleFunc("GET /ho-so/{code}/tep/{id}", s.requireUser(s.dossierFile))
+	mux.HandleFunc("GET /ho-so/{code}/phieu/{form}", s.requireUser(s.dossierForm))
 	mux.HandleFunc("GET /thong-bao", s.requireUser(s.notifications))
 
 	// Officials: the one-stop desk and processing
@@ -34,6 +35,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /mot-cua/nop-thay", s.requireOfficial(s.deskSubmitForm))
 	mux.HandleFunc("POST /mot-cua/nop-thay", s.requireOfficial(s.deskSubmit))
 	mux.HandleFunc("GET /mot-cua/tre-han", s.requireOfficial(s.lateList))
+	mux.HandleFunc("GET /mot-cua/ho-so/{code}/phieu/{form}", s.requireOfficial(s.dossierForm))
+	mux.HandleFunc("GET /mot-cua/so-theo-doi", s.requireOfficial(s.register))
 
 	// Sign-in and account
 	mux.HandleFunc("GET /dang-nhap", s.loginForm)

@@ -22,6 +22,7 @@ import (
 	"egov/internal/calendar"
 	"egov/internal/catalog"
 	"egov/internal/dossier"
+	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
 	"egov/internal/oidclogin"
@@ -45,6 +46,7 @@ type Deps struct {
 	Dossiers      *dossier.Service
 	Uploads       *dossier.Uploads // the one upload pipeline for attachments
 	Blobs         blob.Store       // to download a dossier's files
+	Forms         *forms.Printer   // the one-stop forms as PDF
 	TrackLimit    *httpx.Limiter
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off
