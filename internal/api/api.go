@@ -22,6 +22,7 @@ import (
 	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
+	"egov/internal/mail"
 	"egov/internal/platform/blob"
 )
 
@@ -32,6 +33,7 @@ type Deps struct {
 	Calendar *calendar.Service
 	Catalog  *catalog.Service
 	Dossiers *dossier.Service
+	Mail     *mail.Service    // e-mail choices; nil: those operations answer 404
 	Uploads  *dossier.Uploads // the one upload pipeline for attachments
 	Blobs    blob.Store       // to download a dossier's files
 	Forms    *forms.Printer   // the one-stop forms as PDF
@@ -100,6 +102,7 @@ func (a *API) register() {
 	a.uploadRoutes()
 	a.dossierRoutes()
 	a.formRoutes()
+	a.mailRoutes()
 }
 
 // principal returns the caller, or an error when not signed in.

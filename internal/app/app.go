@@ -38,6 +38,7 @@ import (
 	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
+	"egov/internal/mail"
 	"egov/internal/oidcdemo"
 	"egov/internal/oidclogin"
 	"egov/internal/platform/blob"
@@ -221,6 +222,7 @@ type App struct {
 	bus     *bus.Bus
 	blobs   *blob.Local
 	jobs    *jobs.Runner
+	mail    *mail.Service
 	forms   *forms.Printer
 	handler http.Handler
 	api     *api.API
@@ -272,10 +274,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		return nil, err
 	}
 
+	if a.mail, err = newMail(cfg, a.Core); err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &audit.SealWorker{DB: a.DB, Log: a.Audit})
 	river.AddWorker(workers, &identity.CleanupWorker{Service: a.Identity})
 	river.AddWorker(workers, &dossier.DeadlineWorker{Service: a.Dossiers})
+	river.AddWorker(workers, &mail.Worker{Service: a.mail})
 	sealEvery, cleanupEvery := o.SealEvery, o.CleanupEvery
 	if sealEvery <= 0 {
 		sealEvery = audit.SealEvery
@@ -288,11 +294,42 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		return nil, err
 	}
 	a.Dossiers.SetScheduler(a.jobs)
+	a.mail.SetScheduler(a.jobs)
+	a.Dossiers.SetMailer(a.mail)
 	if err := a.buildHTTP(ctx); err != nil {
 		return nil, err
 	}
 	ok = true
 	return a, nil
+}
+
+// newMail builds the e-mail service: sending when EGOV_SMTP_HOST is set,
+// else only users' choices and the desk's lists (in-portal notifications
+// work either way). The password is never logged.
+func newMail(cfg config.Config, c *Core) (*mail.Service, error) {
+	mc := mail.Config{DB: c.DB, Audit: c.Audit, From: cfg.SMTP.From, PublicURL: cfg.PublicURL, Now: c.now,
+		Log: c.Log.With("component", "mail")}
+	if cfg.SMTP.Enabled() {
+		mc.Sender = &mail.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.User, Password: cfg.SMTP.Password,
+			TLS: mail.TLSMode(cfg.SMTP.TLS), HelloName: helloName(cfg.PublicURL)}
+		c.Log.Info("e-mail on", "smtp", cfg.SMTP.String(), "from", cfg.SMTP.From)
+	} else {
+		c.Log.Info("e-mail off: EGOV_SMTP_HOST is empty (notifications stay in the portal)")
+	}
+	return mail.New(mc)
+}
+
+// helloName is the host of the public URL, which names this server in
+// EHLO.
+func helloName(publicURL string) string {
+	h := strings.TrimPrefix(strings.TrimPrefix(publicURL, "https://"), "http://")
+	if i := strings.IndexAny(h, ":/"); i >= 0 {
+		h = h[:i]
+	}
+	if h == "" {
+		return "localhost"
+	}
+	return h
 }
 
 func (a *App) buildHTTP(ctx context.Context) error {
@@ -314,15 +351,16 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
 	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
 		Place: placeOf(province), Now: a.now}
+	a.mail.SetAttach(a.mailForms)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
+		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
 	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

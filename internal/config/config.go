@@ -6,6 +6,8 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -42,6 +44,35 @@ type Config struct {
 	DueSoonDays     int    // working days before a deadline that work is flagged due soon
 	UploadMaxMB     int    // largest attachment accepted
 	Instance        string // replica name in logs and metrics
+
+	// E-mail (SMTP); an empty host turns e-mail off.
+	SMTP SMTP
+}
+
+// SMTP is the outgoing mail server. Password is a secret: it is never
+// logged, and String leaves it out.
+type SMTP struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+	From     string // e.g. "Cổng dịch vụ công <noreply@dichvucong.example.gov.vn>"
+	TLS      string // starttls (default), tls (implicit, port 465) or none
+}
+
+// Enabled reports whether e-mail is sent at all.
+func (s SMTP) Enabled() bool { return s.Host != "" }
+
+// String describes the server without the password (for logs).
+func (s SMTP) String() string {
+	if !s.Enabled() {
+		return "off"
+	}
+	u := ""
+	if s.User != "" {
+		u = s.User + "@"
+	}
+	return fmt.Sprintf("%s%s:%d (%s)", u, s.Host, s.Port, s.TLS)
 }
 
 // Var documents one environment variable.
@@ -71,6 +102,12 @@ var Vars = []Var{
 	{"EGOV_DUE_SOON_DAYS", "1", "working days before a deadline when work is flagged due soon and its assignee warned"},
 	{"EGOV_UPLOAD_MAX_MB", "20", "largest attachment accepted, in MB"},
 	{"EGOV_INSTANCE", "host name", "name of this replica in logs"},
+	{"EGOV_SMTP_HOST", "", "outgoing mail server; empty turns e-mail off (in-portal notifications still work)"},
+	{"EGOV_SMTP_PORT", "587 (465 with tls)", "port of the mail server"},
+	{"EGOV_SMTP_USER", "", "user name for SMTP AUTH PLAIN; empty sends without authenticating"},
+	{"EGOV_SMTP_PASSWORD", "", "password for SMTP AUTH (secret: never logged)"},
+	{"EGOV_SMTP_FROM", "", "sender, e.g. \"Cổng dịch vụ công <noreply@dichvucong.example.gov.vn>\"; required with EGOV_SMTP_HOST"},
+	{"EGOV_SMTP_TLS", "starttls", "starttls, tls (implicit TLS) or none (plain text: a relay on this machine, or an explicit choice)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production,
@@ -161,6 +198,9 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Instance == "" {
 		c.Instance, _ = os.Hostname()
 	}
+	var smtpErrs []string
+	c.SMTP, smtpErrs = loadSMTP(get, getenv)
+	errs = append(errs, smtpErrs...)
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
@@ -168,6 +208,65 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// loadSMTP reads the EGOV_SMTP_* variables. Nothing is checked when the
+// host is empty (e-mail off), except that the other variables are not
+// given alone, which is most likely a typo in the host's name.
+func loadSMTP(get func(name, def string) string, getenv func(string) string) (SMTP, []string) {
+	s := SMTP{
+		Host:     get("EGOV_SMTP_HOST", ""),
+		User:     get("EGOV_SMTP_USER", ""),
+		Password: getenv("EGOV_SMTP_PASSWORD"),
+		From:     get("EGOV_SMTP_FROM", ""),
+		TLS:      strings.ToLower(get("EGOV_SMTP_TLS", "starttls")),
+	}
+	var errs []string
+	if s.Host == "" {
+		if s.User != "" || s.From != "" || get("EGOV_SMTP_PORT", "") != "" {
+			errs = append(errs, "EGOV_SMTP_HOST is required when other EGOV_SMTP_* variables are set (an empty host turns e-mail off)")
+		}
+		return s, errs
+	}
+	if strings.ContainsAny(s.Host, ":/@ \t\r\n") {
+		errs = append(errs, "EGOV_SMTP_HOST must be a host name or address without scheme or port (the port goes in EGOV_SMTP_PORT)")
+	}
+	switch s.TLS {
+	case "starttls", "tls":
+	case "none":
+		if s.User != "" && !LocalHost(s.Host) {
+			errs = append(errs, "EGOV_SMTP_TLS=none would send the SMTP password in clear to "+s.Host+"; use starttls or tls")
+		}
+	default:
+		errs = append(errs, "EGOV_SMTP_TLS must be starttls, tls or none")
+	}
+	defPort := "587"
+	if s.TLS == "tls" {
+		defPort = "465"
+	}
+	var err error
+	if s.Port, err = strconv.Atoi(get("EGOV_SMTP_PORT", defPort)); err != nil || s.Port < 1 || s.Port > 65535 {
+		errs = append(errs, "EGOV_SMTP_PORT must be a port number from 1 to 65535")
+	}
+	if s.User == "" && s.Password != "" {
+		errs = append(errs, "EGOV_SMTP_USER is required with EGOV_SMTP_PASSWORD")
+	}
+	if s.From == "" {
+		errs = append(errs, "EGOV_SMTP_FROM is required with EGOV_SMTP_HOST, e.g. \"Cổng dịch vụ công <noreply@example.gov.vn>\"")
+	} else if _, err := mail.ParseAddress(s.From); err != nil || strings.ContainsAny(s.From, "\r\n") {
+		errs = append(errs, "EGOV_SMTP_FROM must be an e-mail address, optionally with a name: \"Cổng dịch vụ công <noreply@example.gov.vn>\"")
+	}
+	return s, errs
+}
+
+// LocalHost reports whether host names this machine, where a mail relay
+// may listen without TLS.
+func LocalHost(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // Embedded reports whether the database is the embedded SQLite file.

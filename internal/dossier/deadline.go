@@ -19,10 +19,13 @@ import (
 // in the transaction of its effect, so a retry or a second replica never
 // acts twice.
 const (
-	kindStepWarn = "step_warn" // warn the assignee that the step is due soon
-	kindStepLate = "step_late" // mark the step late and tell the assignee
-	kindOverdue  = "overdue"   // mark the dossier overdue
+	kindStepWarn = "step_warn" // warn the step's people that it is due soon
+	kindStepLate = "step_late" // mark the step late and tell the step's people
+	kindOverdue  = "overdue"   // mark the dossier overdue; tell the step's people and the decider's leaders
 )
+
+// The step's people are its assignee, or, when nobody is assigned, the
+// officials holding the step's role in the step's unit (recipients.go).
 
 type deadline struct {
 	kind string
@@ -61,13 +64,15 @@ func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs])
 	s := w.Service
 	a := job.Args
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		var code, step string
+		var code, step, stepRole string
 		var status Status
-		var assignee int64
+		var assignee, stepUnit, decider int64
 		var due, stepDue sql.NullTime
 		var stepLate, overdue bool
-		err := tx.QueryRowContext(ctx, `SELECT code, step, status, COALESCE(assignee_id, 0), due_at, step_due_at, step_late, overdue
-			FROM dossiers WHERE id = $1`+s.db.ForUpdate(), a.DossierID).Scan(&code, &step, &status, &assignee, &due, &stepDue, &stepLate, &overdue)
+		err := tx.QueryRowContext(ctx, `SELECT code, step, status, COALESCE(assignee_id, 0), due_at, step_due_at, step_late, overdue,
+			step_role, COALESCE(step_unit_id, 0), COALESCE(decider_id, 0)
+			FROM dossiers WHERE id = $1`+s.db.ForUpdate(), a.DossierID).Scan(&code, &step, &status, &assignee, &due, &stepDue, &stepLate, &overdue,
+			&stepRole, &stepUnit, &decider)
 		if errors.Is(err, sql.ErrNoRows) {
 			return jobs.CompleteTx(ctx, tx, job)
 		}
@@ -77,10 +82,21 @@ func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs])
 		active := status == StatusProcessing || status == StatusResult
 		dueText := a.Due.In(calendar.Location()).Format("15:04 02/01/2006")
 		now := sqldb.UTC(s.now())
+		tell := func(people []int64, err error) error {
+			if err != nil {
+				return err
+			}
+			for _, u := range people {
+				if err := s.notifyUser(ctx, tx, u, a.DossierID, a.What, code, dueText); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 		switch a.What {
 		case kindStepWarn:
-			if active && step == a.Step && stepDue.Valid && stepDue.Time.Equal(a.Due) && assignee != 0 {
-				if err := s.notifyUser(ctx, tx, assignee, a.DossierID, kindStepWarn, code, dueText); err != nil {
+			if active && step == a.Step && stepDue.Valid && stepDue.Time.Equal(a.Due) {
+				if err := tell(s.stepPeople(ctx, tx, assignee, stepRole, stepUnit)); err != nil {
 					return err
 				}
 			}
@@ -92,10 +108,8 @@ func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs])
 				if err := s.event(ctx, tx, nil, a.DossierID, ev{at: now, action: kindStepLate, step: step, stepDue: a.Due, outcome: Late}); err != nil {
 					return err
 				}
-				if assignee != 0 {
-					if err := s.notifyUser(ctx, tx, assignee, a.DossierID, kindStepLate, code, dueText); err != nil {
-						return err
-					}
+				if err := tell(s.stepPeople(ctx, tx, assignee, stepRole, stepUnit)); err != nil {
+					return err
 				}
 			}
 		case kindOverdue:
@@ -104,6 +118,9 @@ func (w *DeadlineWorker) Work(ctx context.Context, job *river.Job[DeadlineArgs])
 					return err
 				}
 				if err := s.event(ctx, tx, nil, a.DossierID, ev{at: now, action: kindOverdue, step: step, stepDue: a.Due, outcome: Late}); err != nil {
+					return err
+				}
+				if err := tell(s.overduePeople(ctx, tx, assignee, stepRole, stepUnit, decider)); err != nil {
 					return err
 				}
 			}

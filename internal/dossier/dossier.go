@@ -132,6 +132,12 @@ type Scheduler interface {
 	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
 }
 
+// Mailer records the e-mail copy of a notification in the transaction
+// that inserts it (internal/mail); nil sends no mail.
+type Mailer interface {
+	EnqueueTx(ctx context.Context, tx *sql.Tx, notificationID, userID int64, kind string) error
+}
+
 // Deps are the dossier service's collaborators.
 type Deps struct {
 	DB        *sqldb.DB
@@ -140,6 +146,7 @@ type Deps struct {
 	Directory Directory
 	Calendars Calendars
 	Jobs      Scheduler
+	Mail      Mailer
 	Now       func() time.Time
 	// DueSoon is how many working days before a deadline work is flagged
 	// and its assignee warned (default 1).
@@ -154,6 +161,7 @@ type Service struct {
 	dir     Directory
 	cals    Calendars
 	jobs    Scheduler
+	mail    Mailer
 	now     func() time.Time
 	dueSoon int
 	vers    versions
@@ -168,12 +176,15 @@ func NewService(d Deps) *Service {
 		d.DueSoon = 1
 	}
 	return &Service{db: d.DB, audit: d.Audit, catalog: d.Catalog, dir: d.Directory, cals: d.Calendars,
-		jobs: d.Jobs, now: d.Now, dueSoon: d.DueSoon}
+		jobs: d.Jobs, mail: d.Mail, now: d.Now, dueSoon: d.DueSoon}
 }
 
 // SetScheduler sets the job runner once it exists (it is built after the
 // services).
 func (s *Service) SetScheduler(j Scheduler) { s.jobs = j }
+
+// SetMailer sets the e-mail hook (before the service is used).
+func (s *Service) SetMailer(m Mailer) { s.mail = m }
 
 var (
 	ErrNotReceivingUnit = apperr.New(apperr.Invalid, "dossier.unit_not_receiving",

@@ -13,7 +13,7 @@ import (
 
 // notices are the in-portal notifications, by kind, in Vietnamese and
 // English; the arguments are the dossier code then the kind's details.
-// (E-mail comes with its own issue and reuses these kinds.)
+// E-mail copies reuse these texts under the same kinds (internal/mail).
 var notices = map[string][2]string{
 	"submit": {"Hồ sơ %s đã được gửi tới bộ phận một cửa. Bạn sẽ nhận thông báo khi hồ sơ được tiếp nhận.",
 		"Dossier %s was sent to the one-stop desk. You will be told when it is received."},
@@ -31,6 +31,16 @@ var notices = map[string][2]string{
 	"assigned":                {"Bạn được phân công xử lý hồ sơ %s.", "You were assigned dossier %s."},
 	"step_warn":               {"Hồ sơ %s sắp đến hạn xử lý ở bước của bạn (hạn %s).", "Dossier %s is due soon at your step (due %s)."},
 	"step_late":               {"Hồ sơ %s đã quá hạn xử lý ở bước của bạn (hạn %s).", "Dossier %s is overdue at your step (was due %s)."},
+	"overdue":                 {"Hồ sơ %s đã quá hạn giải quyết (hạn trả kết quả %s).", "Dossier %s is overdue (the result was due %s)."},
+}
+
+// NoticeKinds lists the kinds of notifications.
+func NoticeKinds() []string {
+	out := make([]string, 0, len(notices))
+	for k := range notices {
+		out = append(out, k)
+	}
+	return out
 }
 
 func (s *Service) notifyUser(ctx context.Context, tx *sql.Tx, userID, dossierID int64, kind string, args ...any) error {
@@ -38,9 +48,13 @@ func (s *Service) notifyUser(ctx context.Context, tx *sql.Tx, userID, dossierID 
 	if !ok {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications(user_id, dossier_id, at, kind, vi, en) VALUES ($1, $2, $3, $4, $5, $6)`,
-		userID, nullID(dossierID), sqldb.UTC(s.now()), kind, fmt.Sprintf(t[0], args...), fmt.Sprintf(t[1], args...))
-	return err
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO notifications(user_id, dossier_id, at, kind, vi, en) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		userID, nullID(dossierID), sqldb.UTC(s.now()), kind, fmt.Sprintf(t[0], args...), fmt.Sprintf(t[1], args...)).Scan(&id)
+	if err != nil || s.mail == nil {
+		return err
+	}
+	return s.mail.EnqueueTx(ctx, tx, id, userID, kind)
 }
 
 // notify tells a dossier's applicant (if they have an account).
@@ -130,4 +144,12 @@ func (s *Service) MarkRead(ctx context.Context, p *identity.Principal, upTo int6
 	}
 	_, err := s.db.W.ExecContext(ctx, q, args...)
 	return err
+}
+
+// NoticeOf tells whom a notification went to, its kind and the code of its
+// dossier ("" for none): what an e-mail needs to attach the dossier's form.
+func (s *Service) NoticeOf(ctx context.Context, id int64) (userID int64, kind, code string, err error) {
+	err = s.db.R.QueryRowContext(ctx, `SELECT n.user_id, n.kind, COALESCE(d.code, '') FROM notifications n
+		LEFT JOIN dossiers d ON d.id = n.dossier_id WHERE n.id = $1`, id).Scan(&userID, &kind, &code)
+	return userID, kind, code, err
 }

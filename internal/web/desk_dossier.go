@@ -308,6 +308,7 @@ type deskDossierView struct {
 	Sheet                          []deskSheetRow
 	History                        []deskEventRow
 	Actions                        []deskActionForm
+	Mail                           *deskMailView // e-mails about the dossier (account_mail.go)
 	// Failed is the action whose form is shown again with what was typed
 	// (Posted) and its errors.
 	Failed string
@@ -430,6 +431,9 @@ func (s *Server) deskView(ctx context.Context, p *Page, code string) (*deskDossi
 		}
 	}
 	d.Sheet, d.History = deskSheet(lang, l, v)
+	if d.Mail, err = s.deskMailOf(ctx, lang, v); err != nil {
+		return nil, err
+	}
 	if d.Actions, err = s.deskActionForms(ctx, p, l, v); err != nil {
 		return nil, err
 	}

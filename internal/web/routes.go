@@ -48,6 +48,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /dang-xuat", s.logout)
 	mux.HandleFunc("GET /tai-khoan", s.requireUser(s.account))
 	mux.HandleFunc("POST /tai-khoan/mat-khau", s.requireUser(s.changePassword))
+	mux.HandleFunc("GET /tai-khoan/thu-dien-tu", s.requireUser(s.accountMail))
+	mux.HandleFunc("POST /tai-khoan/thu-dien-tu", s.requireUser(s.accountMailSave))
 	mux.HandleFunc("GET /tai-khoan/xac-thuc-hai-lop", s.requireEnrolling(s.enrolForm))
 	mux.HandleFunc("POST /tai-khoan/xac-thuc-hai-lop", s.requireEnrolling(s.enrol))
 

@@ -25,6 +25,7 @@ import (
 	"egov/internal/forms"
 	"egov/internal/httpx"
 	"egov/internal/identity"
+	"egov/internal/mail"
 	"egov/internal/oidclogin"
 	"egov/internal/platform/blob"
 	"egov/internal/platform/secretbox"
@@ -44,6 +45,7 @@ type Deps struct {
 	Calendar      *calendar.Service
 	Catalog       *catalog.Service
 	Dossiers      *dossier.Service
+	Mail          *mail.Service    // e-mail choices and deliveries; nil: those pages are off
 	Uploads       *dossier.Uploads // the one upload pipeline for attachments
 	Blobs         blob.Store       // to download a dossier's files
 	Forms         *forms.Printer   // the one-stop forms as PDF
