@@ -489,14 +489,19 @@ func branchOf(b dossier.Branch) DossierBranch {
 }
 
 // resolve turns the caller's file inputs into the dossier's file
-// references (only the caller's own uploads).
+// references (only the caller's own uploads); the photos given for one
+// document become one PDF of it, as on the portal.
 func (a *API) resolve(ctx context.Context, p *identity.Principal, files []FileInput) ([]dossier.FileRef, error) {
 	ids := make([]int64, len(files))
 	docs := make([]string, len(files))
 	for i, f := range files {
 		ids[i], docs[i] = f.UploadID, f.Document
 	}
-	return a.Dossiers.Resolve(ctx, p, ids, docs)
+	refs, err := a.Dossiers.Resolve(ctx, p, ids, docs)
+	if err != nil || a.Uploads == nil {
+		return refs, err
+	}
+	return a.Uploads.BindPhotos(ctx, p, ids, refs)
 }
 
 // Inputs of the dossier operations.

@@ -48,10 +48,12 @@ func (a *API) uploadRoutes() {
 	op := huma.Operation{
 		OperationID: "createUpload", Method: http.MethodPost, Path: "/api/v1/uploads", DefaultStatus: http.StatusCreated,
 		Summary: "Tải lên tệp đính kèm / Upload an attachment", Tags: []string{"dossiers"}, Security: bearer,
-		Description: "Một tệp mỗi yêu cầu, trường «file» của multipart/form-data; chỉ nhận PDF, JPEG, PNG (nhận dạng theo nội dung). " +
+		Description: "Một tệp mỗi yêu cầu, trường «file» của multipart/form-data; chỉ nhận PDF, JPEG, PNG, HEIC (nhận dạng theo nội dung). " +
+			"Các ảnh chụp cùng một giấy tờ được ghép thành một tệp PDF (xoay đúng chiều, nén gọn) khi nộp. " +
 			"Tệp được kiểm tra trọn vẹn rồi mới lưu; lỗi nêu rõ tên tệp. Dùng id trả về làm upload_id khi nộp, bổ sung hồ sơ hoặc ban hành kết quả; " +
 			"chỉ người tải lên mới dùng được tệp của mình. / One file per request, in the multipart/form-data field \"file\" " +
-			"(further parts are ignored); PDF, JPEG or PNG only, detected from the content. The file is checked whole before it is " +
+			"(further parts are ignored); PDF, JPEG, PNG or HEIC only, detected from the content. The photos given for one document " +
+			"become one PDF of it (turned upright, compressed) at submission. The file is checked whole before it is " +
 			"stored, and every refusal names it. Attach it by the returned id (upload_id) when submitting, supplementing or issuing " +
 			"a result; only the uploader can attach their uploads.",
 		Errors: []int{400, 401, 413},

@@ -348,6 +348,9 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	if trackLimit == nil {
 		trackLimit = httpx.NewLimiter(60, 20) // public tracking, per client, shared by the page and the API
 	}
+	// The compiled PDF renderer of the review page's previews is kept with
+	// the data (its first compilation takes seconds).
+	attach.SetPreviewCacheDir(filepath.Join(cfg.DataDir, "cache", "pdfium"))
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
 	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
 		Place: placeOf(province), Now: a.now}

@@ -291,7 +291,7 @@ func TestApplicantPages(t *testing.T) {
 		t.Run("DossierPageAndDownload", func(t *testing.T) {
 			r := s.do(an, "GET", "/ho-so/"+code, "", nil)
 			expect(t, "DossierPage", r, 200, "Hồ sơ <span class=\"mono\">"+code, "Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận",
-				"Cấp bản sao Trích lục hộ tịch", "Có khi hồ sơ được tiếp nhận", "Quá trình giải quyết", "Nộp hồ sơ", "Bản chính.pdf", "anh-chup.png",
+				"Cấp bản sao Trích lục hộ tịch", "Có khi hồ sơ được tiếp nhận", "Quá trình giải quyết", "Nộp hồ sơ", "Bản chính.pdf", "anh-chup.pdf", "PDF, ",
 				"Thông tin đã khai", "UBND xã Hoàng Đồng", "Giấy khai sinh", "12/03/1985", "Rút hồ sơ", "8.000 đồng")
 			if !strings.Contains(r.body, `<span class="badge">1 chưa đọc</span>`) {
 				t.Fatal("the navigation shows the unread notification")
@@ -332,7 +332,7 @@ func TestApplicantPages(t *testing.T) {
 				{name: "tep_bs", filename: "chup-lai.png", content: photo}})
 			expect(t, "SupplementSent", s.do(an, "POST", "/ho-so/"+code+"/bo-sung", body, hdr), 303, "/ho-so/"+code)
 			expect(t, "AfterSupplement", s.do(an, "GET", "/ho-so/"+code, "", nil), 200, "Đã gửi bổ sung",
-				"Người nộp đã bổ sung hồ sơ", "Đã chụp lại rõ nét", "chup-lai.png", "Bổ sung", "Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận")
+				"Người nộp đã bổ sung hồ sơ", "Đã chụp lại rõ nét", "chup-lai.pdf", "Bổ sung", "Đã nộp trực tuyến, chờ bộ phận một cửa tiếp nhận")
 		})
 
 		t.Run("Notifications", func(t *testing.T) {

@@ -144,7 +144,17 @@ func browserJourney(t *testing.T, s bsuite) {
 	}
 	s.screenshot(t, citizen, "journey-form")
 	s.submit(t, citizen, `main button[name=xem_lai]`, 200)
-	s.contains(t, citizen, "main", "Xem lại hồ sơ trước khi nộp", "IMG_0001.jpg", "IMG_0002.jpg", "giay-xac-nhan-cu.pdf", "2 trang")
+	s.contains(t, citizen, "main", "Xem lại hồ sơ trước khi nộp", "IMG_0001.jpg", "IMG_0002.jpg", "giay-xac-nhan-cu.pdf", "2 trang",
+		"sẽ được ghép thành một tệp PDF")
+	// Every file shows a small picture: the photos upright, the PDF's first page.
+	thumbs, err := chromedp.Run(citizen, chromedp.Evaluate[[]int](`Promise.all([...document.querySelectorAll('main img')].map(i =>
+		i.decode().then(() => i.naturalWidth > i.naturalHeight ? 1 : 2, () => 0)))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(thumbs) != 3 || thumbs[0] != 2 || thumbs[1] != 1 || thumbs[2] == 0 {
+		t.Errorf("review thumbnails (1 landscape, 2 portrait, 0 broken) = %v, want [2 1 x]: the first photo turned upright", thumbs)
+	}
 	s.accessible(t, citizen)
 	s.screenshot(t, citizen, "journey-review")
 	s.submit(t, citizen, `main button[name=nop]`, 200)
@@ -153,7 +163,8 @@ func browserJourney(t *testing.T, s bsuite) {
 	if !ok || !strings.HasPrefix(code, "000.01.20.H37-") {
 		t.Fatalf("submitting led to %s, want the confirmation /ho-so/CODE?moi=1", path)
 	}
-	s.contains(t, citizen, "main", "Đã nộp hồ sơ", code)
+	// The two photos are now one PDF of the declaration, two pages.
+	s.contains(t, citizen, "main", "Đã nộp hồ sơ", code, "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân.pdf", "PDF", "2 trang", "giay-xac-nhan-cu.pdf")
 	s.accessible(t, citizen)
 	s.screenshot(t, citizen, "journey-confirmation")
 

@@ -4,14 +4,18 @@
 // only if every stage passed: nothing is stored half-way, and every refusal
 // is an *apperr.Error that names the file in Vietnamese and English.
 //
-// The default stages detect the type from the content (PDF, JPEG, PNG),
-// prove that a PDF opens (and is not encrypted) and that an image decodes.
+// The default stages detect the type from the content (PDF, JPEG, PNG,
+// HEIC), prove that a PDF opens (and is not encrypted) and that an image
+// decodes.
 // Later checks plug in as further stages passed to New: a Stage sees the
 // cleaned name, the detected type and a re-readable view of the spooled
 // file, may fill in metadata (pages, dimensions), and refuses the upload by
 // returning an error. Stages run in order and the first error stops the
 // pipeline, so a stage may rely on the ones before it (a signature check can
 // count on ContentType being "application/pdf" and the file opening).
+//
+// Phone photos of a paper become one printable PDF with PhotosToPDF, and
+// Thumbnail makes the small previews of the review pages.
 package attach
 
 import (
@@ -29,12 +33,16 @@ const (
 	TypePDF  = "application/pdf"
 	TypeJPEG = "image/jpeg"
 	TypePNG  = "image/png"
+	// TypeHEIC is a phone photo in HEIF (HEVC coded). Browsers other than
+	// Safari cannot show it: show its Thumbnail, or turn it into a PDF
+	// with PhotosToPDF.
+	TypeHEIC = "image/heic"
 )
 
 // File is an accepted, stored upload.
 type File struct {
 	Name        string // cleaned display name (no path parts, no control chars, NFC, max 200 runes)
-	ContentType string // detected from content: application/pdf, image/jpeg, image/png
+	ContentType string // detected from content: application/pdf, image/jpeg, image/png, image/heic
 	Size        int64
 	Hash        string // blob hash (sha256 hex)
 	Pages       int    // PDF page count; 1 for images

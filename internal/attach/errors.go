@@ -22,6 +22,13 @@ const (
 	KeyImageBroken  = "attach.image_broken"
 	KeyImageTooBig  = "attach.image_too_big"
 	KeyName         = "attach.name"
+
+	// Refusals of PhotosToPDF (and, for KeyMissing, Thumbnail).
+	KeyNoPhotos       = "attach.no_photos"
+	KeyTooManyPhotos  = "attach.too_many_photos"
+	KeyNotPhoto       = "attach.not_photo"
+	KeyPhotosTooLarge = "attach.photos_too_large"
+	KeyMissing        = "attach.missing"
 )
 
 func refuse(code apperr.Code, key, vi, en string, cause error) *apperr.Error {
@@ -52,8 +59,8 @@ func errIncomplete(name string, cause error) *apperr.Error {
 
 func errType(name string) *apperr.Error {
 	return refuse(apperr.Invalid, KeyType,
-		fmt.Sprintf("Tệp «%s» không thuộc định dạng được chấp nhận. Chỉ nhận tệp PDF, ảnh JPEG hoặc ảnh PNG.", name),
-		fmt.Sprintf("File %q is not of an accepted type. Only PDF files and JPEG or PNG images are accepted.", name), nil)
+		fmt.Sprintf("Tệp «%s» không thuộc định dạng được chấp nhận. Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, HEIC.", name),
+		fmt.Sprintf("File %q is not of an accepted type. Only PDF files and JPEG, PNG or HEIC images are accepted.", name), nil)
 }
 
 func errPDFBroken(name string, cause error) *apperr.Error {
@@ -78,6 +85,36 @@ func errImageTooBig(name string, w, h, limit int) *apperr.Error {
 	return refuse(apperr.Invalid, KeyImageTooBig,
 		fmt.Sprintf("Ảnh «%s» có kích thước %d × %d điểm ảnh, vượt quá giới hạn %s megapixel. Vui lòng giảm độ phân giải rồi tải lại.", name, w, h, decimal(float64(limit)/1e6, ",")),
 		fmt.Sprintf("The image %q is %d × %d pixels, over the %s-megapixel limit. Please reduce its resolution and upload it again.", name, w, h, decimal(float64(limit)/1e6, ".")), nil)
+}
+
+func errNoPhotos(pdf string) *apperr.Error {
+	return refuse(apperr.Invalid, KeyNoPhotos,
+		fmt.Sprintf("Chưa có ảnh nào để tạo tệp PDF «%s».", pdf),
+		fmt.Sprintf("There are no photos to make the PDF file %q from.", pdf), nil)
+}
+
+func errTooManyPhotos(pdf, first string, limit int) *apperr.Error {
+	return refuse(apperr.Invalid, KeyTooManyPhotos,
+		fmt.Sprintf("Một tệp PDF chỉ gộp được tối đa %d ảnh: ảnh «%s» và các ảnh sau nó không gộp được vào «%s». Vui lòng chia giấy tờ thành nhiều tệp.", limit, first, pdf),
+		fmt.Sprintf("A PDF file holds at most %d photos: the photo %q and those after it cannot go into %q. Please split the document into several files.", limit, first, pdf), nil)
+}
+
+func errNotPhoto(name string) *apperr.Error {
+	return refuse(apperr.Invalid, KeyNotPhoto,
+		fmt.Sprintf("Tệp «%s» không phải là ảnh chụp (JPEG, PNG hoặc HEIC) nên không gộp được vào tệp PDF.", name),
+		fmt.Sprintf("File %q is not a photo (JPEG, PNG or HEIC), so it cannot be put into a PDF file.", name), nil)
+}
+
+func errPhotosTooLarge(pdf string, limit int64) *apperr.Error {
+	return refuse(apperr.TooLarge, KeyPhotosTooLarge,
+		fmt.Sprintf("Các ảnh gộp lại thành tệp PDF «%s» lớn hơn dung lượng tối đa %s. Vui lòng chia giấy tờ thành nhiều tệp với ít ảnh hơn.", pdf, sizeText(limit, ",")),
+		fmt.Sprintf("The photos make a PDF file %q larger than the %s limit. Please split the document into several files with fewer photos.", pdf, sizeText(limit, ".")), nil)
+}
+
+func errMissing(name string, cause error) *apperr.Error {
+	return refuse(apperr.NotFound, KeyMissing,
+		fmt.Sprintf("Không tìm thấy nội dung của tệp «%s» trên máy chủ. Vui lòng tải tệp lên lại.", name),
+		fmt.Sprintf("The content of file %q is not on the server. Please upload the file again.", name), cause)
 }
 
 func errName(raw string) *apperr.Error {

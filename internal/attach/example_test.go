@@ -37,6 +37,6 @@ func ExamplePipeline_Accept() {
 	// Output:
 	// chụp CCCD.png image/png 320 200 1 64 <nil>
 	// attach.type
-	// Tệp «ghi chú.txt» không thuộc định dạng được chấp nhận. Chỉ nhận tệp PDF, ảnh JPEG hoặc ảnh PNG.
-	// File "ghi chú.txt" is not of an accepted type. Only PDF files and JPEG or PNG images are accepted.
+	// Tệp «ghi chú.txt» không thuộc định dạng được chấp nhận. Chỉ nhận tệp PDF hoặc ảnh JPEG, PNG, HEIC.
+	// File "ghi chú.txt" is not of an accepted type. Only PDF files and JPEG, PNG or HEIC images are accepted.
 }

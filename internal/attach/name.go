@@ -18,6 +18,7 @@ var extensions = map[string][]string{
 	TypePDF:  {".pdf"},
 	TypeJPEG: {".jpg", ".jpeg", ".jpe", ".jfif"},
 	TypePNG:  {".png"},
+	TypeHEIC: {".heic", ".heif"},
 }
 
 // typeExts are extensions that name a file type. A wrong one is replaced

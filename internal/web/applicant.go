@@ -524,6 +524,15 @@ func (s *Server) supplement(w http.ResponseWriter, r *http.Request) {
 		s.renderDossier(w, r, http.StatusBadRequest, f)
 		return
 	}
+	if refs, err = s.Uploads.BindPhotos(ctx, pr, ids, refs); err != nil {
+		if e := apperr.As(err); e.Code != apperr.Internal {
+			f.errs = append(f.errs, FieldMsg{Field: "bs-tep", Message: e.Message(lang)})
+			s.renderDossier(w, r, httpx.Status(e.Code), f)
+			return
+		}
+		httpx.WriteError(w, r, err)
+		return
+	}
 	_, err = s.Dossiers.CompleteSupplement(ctx, pr, r.PathValue("code"), nil, refs, f.supNote)
 	if e := apperr.As(err); err != nil && e.Code == apperr.Invalid && len(e.Fields) > 0 {
 		for _, fe := range e.Fields {

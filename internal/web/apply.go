@@ -58,6 +58,7 @@ type slot struct {
 	Registry  bool // supplied from a base registry: nothing to upload
 	Accept    string
 	Files     []fileItem
+	Photos    int // how many of Files are photos, made one PDF at submission
 	Errors    []string
 	FormField string
 }
@@ -84,6 +85,7 @@ func (s slot) DescribedBy() string {
 type fileItem struct {
 	Ref      string // "slot:uploadID", the value of the hidden field
 	ID       int64
+	Thumb    string // a small picture of it (photos, PDFs), "" for none
 	Name     string
 	Facts    string // "PDF, 120 KB, 3 trang"
 	Document string
@@ -470,10 +472,19 @@ func acceptAttr(types []string) string {
 		case "image/png":
 			out = append(out, ".png")
 		case "image/*":
-			out = append(out, ".jpg", ".jpeg", ".png")
+			out = append(out, ".jpg", ".jpeg", ".png", ".heic")
 		}
 	}
+	// Photos straight from a phone: iPhones save HEIC.
+	if slices.Contains(types, "image/jpeg") && !slices.Contains(types, "image/heic") {
+		out = append(out, "image/heic", ".heic")
+	}
 	return strings.Join(out, ",")
+}
+
+// isPhoto tells the photos that become a PDF at submission.
+func isPhoto(contentType string) bool {
+	return contentType == "image/jpeg" || contentType == "image/png" || contentType == "image/heic"
 }
 
 // attached resolves the application's uploads (refusing any that is not
@@ -505,7 +516,11 @@ func (s *Server) attached(r *http.Request, lang string, st *applyState, slots []
 	}
 	for i, f := range st.files {
 		sl := &slots[index[f.slot]]
+		if isPhoto(refs[i].ContentType) {
+			sl.Photos++
+		}
 		sl.Files = append(sl.Files, fileItem{Ref: f.slot + ":" + strconv.FormatInt(f.id, 10), ID: f.id, Name: refs[i].Name,
+			Thumb: "/tep-tai-len/" + strconv.FormatInt(f.id, 10) + "/anh-nho",
 			Facts: fileFacts(lang, refs[i].ContentType, refs[i].Size, refs[i].Pages), Document: refs[i].Document,
 			size: refs[i].Size, mime: refs[i].ContentType})
 	}
@@ -672,6 +687,20 @@ func (s *Server) submitApplication(w http.ResponseWriter, r *http.Request, p *Pa
 		// A file picked on the review page's way back was refused: show it.
 		s.check(p, st, slots)
 		s.renderApplyWith(w, r, p, st, slots, http.StatusBadRequest)
+		return
+	}
+	// The photos of each paper become one PDF of it.
+	ids := make([]int64, len(st.files))
+	for i, f := range st.files {
+		ids[i] = f.id
+	}
+	if refs, err = s.Uploads.BindPhotos(ctx, pr, ids, refs); err != nil {
+		if e := apperr.As(err); e.Code != apperr.Internal {
+			p.Errors = append(p.Errors, FieldMsg{Field: "tai-lieu", Message: e.Message(p.Lang)})
+			s.renderApplyWith(w, r, p, st, slots, httpx.Status(e.Code))
+			return
+		}
+		httpx.WriteError(w, r, err)
 		return
 	}
 	d, err := s.Dossiers.Submit(ctx, pr, dossier.Submission{ProcedureCode: st.pr.Code, ReceivingUnitID: st.unitID,

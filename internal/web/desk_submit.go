@@ -116,6 +116,7 @@ type deskSubmitView struct {
 	Fields           []eform.FieldView
 	Docs             []deskDoc
 	Kept             []deskKept
+	keptIDs          []int64 // the upload IDs of the files deskKeep returned
 	procedure        catalog.Procedure
 	form             eform.Form
 	unit             identity.Agency
@@ -286,6 +287,17 @@ func (s *Server) deskSubmit(w http.ResponseWriter, r *http.Request) {
 	_, formErrs := d.form.Check(values, s.deskToday())
 	status := http.StatusBadRequest
 	if len(fieldErrs) == 0 && len(formErrs) == 0 {
+		// The photos of each paper become one PDF of it.
+		bound, err := s.Uploads.BindPhotos(ctx, pr, d.keptIDs, files)
+		if e := apperr.As(err); err != nil && e.Code == apperr.Internal {
+			httpx.WriteError(w, r, err)
+			return
+		} else if err != nil {
+			fieldErrs = append(fieldErrs, apperr.FieldError{Field: "docs-title", Key: e.Key, VI: e.VI, EN: e.EN})
+		}
+		files = bound
+	}
+	if len(fieldErrs) == 0 && len(formErrs) == 0 {
 		rc, err := s.Dossiers.SubmitAtDesk(ctx, pr, dossier.Submission{ProcedureCode: d.procedure.Code, ReceivingUnitID: d.unit.ID,
 			Values: values, Files: files, Applicant: applicant})
 		if err == nil {
@@ -368,6 +380,7 @@ func (s *Server) deskKeep(ctx context.Context, p *Page, d *deskSubmitView, kept 
 	if err != nil {
 		return nil, err
 	}
+	d.keptIDs = ids
 	for i, f := range files {
 		d.Kept = append(d.Kept, deskKept{Value: keys[i] + ":" + strconv.FormatInt(ids[i], 10), Label: f.Document, Name: f.Name})
 	}

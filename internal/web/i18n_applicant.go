@@ -31,7 +31,7 @@ var applicantMessages = map[string][2]string{
 	"ap.unit":              {"Nơi tiếp nhận hồ sơ", "Where to file"},
 	"ap.unit_hint":         {"Bạn được nộp ở bất kỳ đơn vị nào trong tỉnh tiếp nhận thủ tục này, không phụ thuộc nơi cư trú.", "You may file at any unit in the province that receives this procedure, wherever you live."},
 	"ap.unit_required":     {"Chọn nơi tiếp nhận hồ sơ trong danh sách.", "Choose where to file from the list."},
-	"ap.files_hint":        {"Nhận tệp PDF, ảnh JPEG hoặc PNG (ảnh chụp bằng điện thoại cũng được); mỗi giấy tờ chọn được nhiều tệp. Tệp được kiểm tra ngay khi bạn bấm một nút bên dưới; tệp đã tải lên được giữ lại.", "PDF files and JPEG or PNG images are accepted (phone photos too); you may choose several files per document. Files are checked as soon as you press a button below; files already uploaded are kept."},
+	"ap.files_hint":        {"Nhận tệp PDF hoặc ảnh JPEG, PNG, HEIC: chụp từng trang giấy tờ bằng điện thoại là được, các ảnh của một giấy tờ được ghép thành một tệp PDF; mỗi giấy tờ chọn được nhiều tệp. Tệp được kiểm tra ngay khi bạn bấm một nút bên dưới; tệp đã tải lên được giữ lại.", "PDF files and JPEG, PNG or HEIC images are accepted: photograph each page with your phone, and the photos of one paper become one PDF; you may choose several files per document. Files are checked as soon as you press a button below; files already uploaded are kept."},
 	"ap.remove_file":       {"Bỏ tệp này", "Remove this file"},
 	"ap.fees_total":        {"Tổng số tiền theo biểu phí:", "Total by the published rates:"},
 	"ap.fees_note":         {"Mức thu tính theo số trang, số bản hoặc trường hợp miễn, giảm sẽ được bộ phận một cửa xác định khi tiếp nhận hồ sơ.", "Amounts that depend on pages, copies or exemptions are set by the one-stop desk at receipt."},
@@ -50,6 +50,8 @@ var applicantMessages = map[string][2]string{
 	"ap.submit":            {"Nộp hồ sơ", "Submit"},
 	"ap.edit":              {"Sửa", "Edit"},
 	"ap.page":              {"trang", "page"},
+	"ap.photo_to_pdf":      {"Ảnh chụp sẽ được chuyển thành tệp PDF (xoay đúng chiều, nén gọn) khi nộp.", "The photo becomes a PDF (turned upright, compressed) when you submit."},
+	"ap.photos_to_pdf":     {"Các ảnh chụp của giấy tờ này sẽ được ghép thành một tệp PDF, mỗi ảnh một trang theo thứ tự tải lên (xoay đúng chiều, nén gọn) khi nộp.", "The photos of this paper become one PDF, one page each in the order uploaded (turned upright, compressed), when you submit."},
 	"ap.pages":             {"trang", "pages"},
 
 	// The confirmation and the dossier page

@@ -238,7 +238,7 @@ var deskMessages = map[string][2]string{
 	"desk.phone_hint":      {"Để báo khi cần bổ sung và khi có kết quả.", "To reach them about supplements and the result."},
 	"desk.form":            {"Tờ khai", "Form"},
 	"desk.documents":       {"Giấy tờ đã quét", "Scanned papers"},
-	"desk.documents_hint":  {"Quét từng giấy tờ người nộp mang đến (PDF, JPEG hoặc PNG); mỗi giấy tờ có thể gồm nhiều tệp.", "Scan each paper the applicant brought (PDF, JPEG or PNG); a paper may have several files."},
+	"desk.documents_hint":  {"Quét từng giấy tờ người nộp mang đến (PDF hoặc ảnh JPEG, PNG, HEIC); mỗi giấy tờ có thể gồm nhiều tệp.", "Scan each paper the applicant brought (PDF, or JPEG, PNG or HEIC images); a paper may have several files."},
 	"desk.kept":            {"Tệp đã tải lên (bỏ chọn để không dùng)", "Files already uploaded (untick to drop)"},
 	"desk.submit_button":   {"Tiếp nhận hồ sơ", "Receive the dossier"},
 }

@@ -19,6 +19,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	// Applicants: applying online, their dossiers, notifications
 	mux.HandleFunc("GET /nop-ho-so/{code}", s.requireUser(s.applyForm))
 	mux.HandleFunc("POST /nop-ho-so/{code}", s.requireUser(s.applyPost))
+	mux.HandleFunc("GET /tep-tai-len/{id}/anh-nho", s.requireUser(s.uploadThumb))
 	mux.HandleFunc("GET /ho-so", s.requireUser(s.myDossiers))
 	mux.HandleFunc("GET /ho-so/{code}", s.requireUser(s.myDossier))
 	mux.HandleFunc("POST /ho-so/{code}/bo-sung", s.requireUser(s.supplement))

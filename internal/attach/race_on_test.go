@@ -1,0 +1,5 @@
+//go:build race
+
+package attach_test
+
+const raceDetector = true
