@@ -268,6 +268,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Desk", func(t *testing.T) { t.Parallel(); browserDesk(t, s) })
 	t.Run("Applicant", func(t *testing.T) { t.Parallel(); browserApplicant(t, s) })
 	t.Run("Journey", func(t *testing.T) { t.Parallel(); browserJourney(t, s) })
+	t.Run("Mail", func(t *testing.T) { t.Parallel(); browserMail(t, s) })
 }
 
 // browserLogin signs in through the real pages: an official with the

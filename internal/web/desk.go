@@ -212,6 +212,7 @@ type deskQueuesView struct {
 	Rows         []deskRow
 	Next, First  string
 	Code         string
+	MailNote     string // failed e-mails to applicants (desk_mail.go)
 }
 
 // deskQueues is the official's work: a tab per work list with its size, a
@@ -283,6 +284,10 @@ func (s *Server) deskQueues(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Rows = s.deskRows(s.deskLookup(ctx, p.Lang), cal, views)
+	if d.MailNote, err = s.deskMailNotice(ctx, pr, p.Lang); err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
 	p.Data = d
 	s.render(w, r, status, "desk_queues", p)
 }

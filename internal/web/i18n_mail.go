@@ -1,7 +1,8 @@
 package web
 
-// The e-mail pages' messages (account_mail.go, account_mail.html and the
-// desk's e-mail section), merged into messages.
+// The e-mail pages' messages (account_mail.go, account_mail.html, the
+// desk's e-mail section and its list of failures, desk_mail.go), merged
+// into messages.
 func init() {
 	for k, v := range mailMessages {
 		messages[k] = v
@@ -48,6 +49,18 @@ var mailMessages = map[string][2]string{
 	"mail.reason.unreachable":  {"Không kết nối được máy chủ thư; cần báo quản trị hệ thống.", "The mail server could not be reached; tell the system administrator."},
 	"mail.reason.login":        {"Máy chủ thư từ chối tài khoản gửi thư của hệ thống; cần báo quản trị hệ thống.", "The mail server refused the system's sending account; tell the system administrator."},
 	"mail.reason.other":        {"Lỗi khác khi gửi thư.", "Another error while sending."},
+
+	"mail.failed_title": {"Thư điện tử gửi người nộp không thành công", "E-mails not delivered to applicants"},
+	"mail.failed_lead": {"Các thư thông báo dưới đây không đến được người nộp hồ sơ do đơn vị tiếp nhận. Hãy liên hệ người nộp (điện thoại hoặc khi họ đến bộ phận một cửa) để báo tình trạng hồ sơ và hỏi lại địa chỉ thư điện tử.",
+		"The notices below did not reach the applicants of dossiers your units received. Contact the applicant (by phone or when they come to the desk) to tell them where their dossier is and check their e-mail address."},
+	"mail.failed_off": {"Hệ thống hiện chưa gửi thư điện tử: người nộp nhận thông báo trên cổng.",
+		"The system does not send e-mail at the moment: applicants get their notifications in the portal."},
+	"mail.failed_none":       {"Không có thư điện tử nào gửi người nộp không thành công.", "No e-mail to an applicant failed."},
+	"mail.failed_caption":    {"Thư không gửi được, mới nhất trước", "Undelivered e-mails, latest first"},
+	"mail.failed_more":       {"Đang hiện %d thư gần nhất trong tổng số %d.", "Showing the latest %d of %d."},
+	"mail.failed_notice":     {"%d thư điện tử gửi người nộp không thành công.", "%d e-mails to applicants were not delivered."},
+	"mail.failed_notice_one": {"1 thư điện tử gửi người nộp không thành công.", "1 e-mail to an applicant was not delivered."},
+	"mail.failed_see":        {"Xem danh sách thư lỗi", "See the undelivered e-mails"},
 
 	"mail.kind.submit":                  {"Đã gửi hồ sơ", "Dossier sent"},
 	"mail.kind.receive":                 {"Tiếp nhận", "Received"},

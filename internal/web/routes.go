@@ -36,6 +36,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /mot-cua/nop-thay", s.requireOfficial(s.deskSubmitForm))
 	mux.HandleFunc("POST /mot-cua/nop-thay", s.requireOfficial(s.deskSubmit))
 	mux.HandleFunc("GET /mot-cua/tre-han", s.requireOfficial(s.lateList))
+	mux.HandleFunc("GET /mot-cua/thu-loi", s.requireOfficial(s.deskMailFailures))
 	mux.HandleFunc("GET /mot-cua/ho-so/{code}/phieu/{form}", s.requireOfficial(s.dossierForm))
 	mux.HandleFunc("GET /mot-cua/so-theo-doi", s.requireOfficial(s.register))
 
