@@ -93,6 +93,8 @@ func jsString(s string) string {
 // and rates the service; congdan2 cannot open it.
 func browserJourney(t *testing.T, s bsuite) {
 	started := time.Now()
+	checked := 0
+	a11y := func(tab context.Context) { t.Helper(); s.accessible(t, tab); checked++ }
 	dir := t.TempDir()
 	photo1, photo2, scan := filepath.Join(dir, "IMG_0001.jpg"), filepath.Join(dir, "IMG_0002.jpg"), filepath.Join(dir, "giay-xac-nhan-cu.pdf")
 	for name, b := range map[string][]byte{photo1: phonePhoto(t, 1200, 900, 6), photo2: phonePhoto(t, 1200, 900, 1), scan: testPDF(2)} {
@@ -104,13 +106,13 @@ func browserJourney(t *testing.T, s bsuite) {
 	// The citizen, as a visitor first.
 	citizen := s.tab(t)
 	s.open(t, citizen, "/", 200)
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-home")
 	s.fill(t, citizen, map[string]string{`main form[role=search] input[type=search], main form[role=search] input[name=q]`: "tình trạng hôn nhân"})
 	s.submit(t, citizen, `main form[role=search] button[type=submit]`, 200)
 	s.submit(t, citizen, `main a[href="/thu-tuc/1.004873"]`, 200)
 	s.contains(t, citizen, "main h1", "Giấy xác nhận tình trạng hôn nhân")
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-procedure")
 
 	// Applying asks for a login: the demo identity provider.
@@ -124,7 +126,7 @@ func browserJourney(t *testing.T, s bsuite) {
 	if got := s.currentPath(t, citizen); got != "/nop-ho-so/1.004873" {
 		t.Fatalf("after signing in the citizen is on %s, want back on the application form", got)
 	}
-	s.accessible(t, citizen)
+	a11y(citizen)
 
 	// The form is prefilled from the identity; an error first: no purpose,
 	// no declaration.
@@ -132,7 +134,7 @@ func browserJourney(t *testing.T, s bsuite) {
 		"#f-nyc_noi_cu_tru-t": "Số 5 đường Lê Lợi, Phường Đông Kinh, Tỉnh Lạng Sơn"})
 	s.submit(t, citizen, `main button[name=xem_lai]`, 400)
 	s.contains(t, citizen, ".error-summary", "Vui lòng sửa các lỗi sau")
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-form-error")
 	s.fill(t, citizen, map[string]string{"#f-muc_dich-1": "true", "#f-muc_dich_khac": "Bổ sung hồ sơ vay vốn ngân hàng",
 		"#f-cam_doan-0": "true"})
@@ -155,7 +157,7 @@ func browserJourney(t *testing.T, s bsuite) {
 	if len(thumbs) != 3 || thumbs[0] != 2 || thumbs[1] != 1 || thumbs[2] == 0 {
 		t.Errorf("review thumbnails (1 landscape, 2 portrait, 0 broken) = %v, want [2 1 x]: the first photo turned upright", thumbs)
 	}
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-review")
 	s.submit(t, citizen, `main button[name=nop]`, 200)
 	path := s.currentPath(t, citizen)
@@ -165,7 +167,7 @@ func browserJourney(t *testing.T, s bsuite) {
 	}
 	// The two photos are now one PDF of the declaration, two pages.
 	s.contains(t, citizen, "main", "Đã nộp hồ sơ", code, "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân.pdf", "PDF", "2 trang", "giay-xac-nhan-cu.pdf")
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-confirmation")
 
 	// The ward's desk receives it from its queue.
@@ -173,11 +175,11 @@ func browserJourney(t *testing.T, s bsuite) {
 	s.passwordLogin(t, desk, "motcua.xa", "/quan-tri")
 	s.open(t, desk, "/mot-cua", 200)
 	s.contains(t, desk, "main", code)
-	s.accessible(t, desk)
+	a11y(desk)
 	s.screenshot(t, desk, "journey-desk-queue")
 	s.submit(t, desk, `main a[href="/mot-cua/ho-so/`+code+`"]`, 200)
 	s.contains(t, desk, "main", code, "Nguyễn Văn An")
-	s.accessible(t, desk)
+	a11y(desk)
 	s.screenshot(t, desk, "journey-desk-dossier")
 	s.submit(t, desk, `form[action$="/receive"] button[type=submit]`, 200)
 	s.contains(t, desk, "main", "Đang giải quyết")
@@ -187,7 +189,7 @@ func browserJourney(t *testing.T, s bsuite) {
 	s.passwordLogin(t, specialist, "chuyenvien.xa", "/quan-tri")
 	s.open(t, specialist, "/mot-cua/ho-so/"+code, 200)
 	s.submit(t, specialist, `form[action$="/forward"] button[type=submit]`, 200)
-	s.accessible(t, specialist)
+	a11y(specialist)
 
 	leader := s.tab(t)
 	s.passwordLogin(t, leader, "lanhdao.xa", "/quan-tri")
@@ -201,14 +203,14 @@ func browserJourney(t *testing.T, s bsuite) {
 	}
 	s.submit(t, leader, `form[action$="/issue_result"] button[type=submit]`, 200)
 	s.contains(t, leader, "main", code+"-KQ1")
-	s.accessible(t, leader)
+	a11y(leader)
 
 	s.open(t, desk, "/mot-cua/ho-so/"+code, 200)
 	s.submit(t, desk, `form[action$="/return_result"] button[type=submit]`, 200)
-	s.accessible(t, desk)
+	a11y(desk)
 	// The desk prints its register of the day.
 	s.open(t, desk, "/mot-cua/so-theo-doi", 200)
-	s.accessible(t, desk)
+	a11y(desk)
 	query, err := chromedp.Run(desk, chromedp.Evaluate[string](`new URLSearchParams(new FormData(document.querySelector('main form'))).toString()`))
 	if err != nil {
 		t.Fatal(err)
@@ -221,11 +223,11 @@ func browserJourney(t *testing.T, s bsuite) {
 	// result and rates the service.
 	s.open(t, citizen, "/tra-cuu-ho-so?ma="+code, 200)
 	s.contains(t, citizen, "main", code)
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-tracking")
 	s.open(t, citizen, "/ho-so/"+code, 200)
 	s.contains(t, citizen, "main", code+"-KQ1", "giay-xac-nhan-tinh-trang-hon-nhan.pdf")
-	s.accessible(t, citizen)
+	a11y(citizen)
 	s.screenshot(t, citizen, "journey-dossier")
 	links, err := chromedp.Run(citizen, chromedp.Evaluate[[]string](`[...document.querySelectorAll('main a[download]')].map(a => a.getAttribute('href'))`))
 	if err != nil {
@@ -249,7 +251,7 @@ func browserJourney(t *testing.T, s bsuite) {
 	s.fill(t, citizen, map[string]string{"#diem-5": "true", "#nhan_xet": "Nhanh, không phải đi lại."})
 	s.submit(t, citizen, `form[action$="/danh-gia"] button[type=submit]`, 200)
 	s.contains(t, citizen, "main", "Nhanh, không phải đi lại.")
-	s.accessible(t, citizen)
+	a11y(citizen)
 
 	// Another citizen cannot open it, nor its files.
 	other := s.tab(t)
@@ -260,5 +262,5 @@ func browserJourney(t *testing.T, s bsuite) {
 			t.Errorf("congdan2 downloading %s: status %d, want 404", l, f.Status)
 		}
 	}
-	t.Logf("journey: %s from the search to the rating, %d pages checked with axe-core", time.Since(started).Round(time.Millisecond), 17)
+	t.Logf("journey: %s from the search to the rating, %d pages checked with axe-core", time.Since(started).Round(time.Millisecond), checked)
 }
