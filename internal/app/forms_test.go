@@ -36,6 +36,8 @@ func TestDossierForms(t *testing.T) {
 			{name: "PageApplicant", as: "web:congdan", method: "GET", path: "/ho-so/" + d.Code + "/phieu/giay-tiep-nhan", status: 200, want: []string{"%PDF-"}},
 			{name: "PageOtherCitizen", as: "web:congdan2", method: "GET", path: "/ho-so/" + d.Code + "/phieu/giay-tiep-nhan", status: 404},
 			{name: "PageDesk", as: "web:motcua.xa", method: "GET", path: "/mot-cua/ho-so/" + d.Code + "/phieu/phieu-kiem-soat", status: 200, want: []string{"%PDF-"}},
+			{name: "NotificationLinksTheReceipt", as: "web:congdan", method: "GET", path: "/thong-bao", status: 200,
+				want: []string{`href="/ho-so/` + d.Code + `/phieu/giay-tiep-nhan" download>Giấy tiếp nhận hồ sơ và hẹn trả kết quả</a>`}},
 			{name: "DossierPageLinks", as: "web:congdan", method: "GET", path: "/ho-so/" + d.Code, status: 200,
 				want: []string{"/ho-so/" + d.Code + "/phieu/giay-tiep-nhan", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"}},
 			{name: "Register", as: "api:motcua.xa", method: "GET", path: "/api/v1/dossier-register?unit=" + strconvI(unit) + "&from=2020-01-01&to=2030-01-01", status: 400, want: []string{"register.period"}},

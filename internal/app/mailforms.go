@@ -9,14 +9,6 @@ import (
 	"egov/internal/mail"
 )
 
-// noticeForms are the forms an e-mail of each notification kind carries:
-// the applicant gets the receipt, the supplement request, the refusal, the
-// apology or the stop notice as the desk issued it.
-var noticeForms = map[string]forms.Kind{
-	"receive": forms.Receipt, "request_supplement": forms.SupplementRequest, "refuse": forms.Refusal,
-	"extend": forms.Apology, "stop": forms.StopNotice,
-}
-
 // mailForms attaches a notification's form to its e-mail, printed for the
 // notified user as they may see the dossier.
 func (a *App) mailForms(ctx context.Context, notificationID int64) ([]mail.Attachment, error) {
@@ -24,7 +16,7 @@ func (a *App) mailForms(ctx context.Context, notificationID int64) ([]mail.Attac
 	if err != nil {
 		return nil, err
 	}
-	k, ok := noticeForms[kind]
+	k, ok := forms.OfNotice(kind)
 	if !ok || code == "" {
 		return nil, nil
 	}

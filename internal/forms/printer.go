@@ -75,6 +75,19 @@ func KindOf(slug string) (Kind, bool) {
 	return "", false
 }
 
+// noticeForms are the forms that notifications of each kind stand for:
+// the applicant is told of the receipt, the supplement request, the
+// refusal, the apology or the stop, and gets the form the desk issued.
+var noticeForms = map[string]Kind{
+	"receive": Receipt, "request_supplement": SupplementRequest, "refuse": Refusal, "extend": Apology, "stop": StopNotice,
+}
+
+// OfNotice is the form a notification of kind stands for, if any.
+func OfNotice(kind string) (Kind, bool) {
+	k, ok := noticeForms[kind]
+	return k, ok
+}
+
 // signedBy are the actions whose official signs each form.
 var signedBy = map[Kind]catalog.Action{
 	Receipt: catalog.ActReceive, SupplementRequest: catalog.ActRequestSupplement, Refusal: catalog.ActRefuse,

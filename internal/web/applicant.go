@@ -15,6 +15,7 @@ import (
 	"egov/internal/calendar"
 	"egov/internal/dossier"
 	"egov/internal/eform"
+	"egov/internal/forms"
 	"egov/internal/httpx"
 )
 
@@ -655,6 +656,7 @@ func rfc5987(s string) string {
 
 type notificationRow struct {
 	At, Text, URL, Code string
+	FormURL, FormLabel  string // the form the notice stands for (PDF)
 	Unread              bool
 }
 
@@ -690,6 +692,9 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 			row.URL = "/ho-so/" + url.PathEscape(n.Code)
 			if pr.User.IsOfficial() {
 				row.URL = "/mot-cua/ho-so/" + url.PathEscape(n.Code)
+			}
+			if k, ok := forms.OfNotice(n.Kind); ok {
+				row.FormURL, row.FormLabel = row.URL+"/phieu/"+forms.Slug(k), translate(p.Lang, "pdf."+string(k))
 			}
 		}
 		v.Rows = append(v.Rows, row)
