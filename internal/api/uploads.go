@@ -10,6 +10,8 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"egov/internal/apperr"
+	"egov/internal/attach"
+	"egov/internal/httpx"
 )
 
 // Upload is a file accepted by the upload pipeline, owned by who uploaded
@@ -17,7 +19,7 @@ import (
 type Upload struct {
 	ID          int64  `json:"id" doc:"Pass as upload_id to attach the file / dùng làm upload_id khi đính kèm"`
 	Name        string `json:"name" example:"Giấy chứng sinh.pdf" doc:"Cleaned display name, extension matching the type"`
-	ContentType string `json:"content_type" enum:"application/pdf,image/jpeg,image/png" doc:"Detected from the content, not from the name"`
+	ContentType string `json:"content_type" enum:"application/pdf,image/jpeg,image/png,image/heic" doc:"Detected from the content, not from the name"`
 	Size        int64  `json:"size" doc:"Bytes"`
 	Pages       int    `json:"pages" doc:"PDF page count; 1 for an image"`
 	Hash        string `json:"hash" doc:"SHA-256 of the content, hex"`
@@ -87,6 +89,9 @@ func (a *API) uploadRoutes() {
 			if part.FormName() != "file" {
 				_ = part.Close()
 				continue
+			}
+			if httpx.DeclaredTooLarge(ctx) {
+				return nil, a.problem(ctx, attach.TooLarge(part.FileName(), a.Uploads.MaxBytes()))
 			}
 			up, err := a.Uploads.Accept(ctx, p, part.FileName(), part)
 			_ = part.Close()

@@ -775,6 +775,9 @@ func TestUploadLimit(t *testing.T) {
 	big := append(tinyPDF("lon"), bytes.Repeat([]byte("%0123456789abcdef\n"), (3<<20)/2/18)...) // ~1.5 MB
 	c.run(t, []scenario{
 		uploadRow("OverTheLimit", "api:congdan", "ho-so-lon.pdf", big, http.StatusRequestEntityTooLarge, "attach.too_large", "ho-so-lon.pdf", "1 MB"),
+		// Far over: more than the whole body may hold (8 times the limit).
+		uploadRow("FarOverTheLimit", "api:congdan", "ban-quet-rat-lon.pdf", bytes.Repeat(big, 7), http.StatusRequestEntityTooLarge, "ban-quet-rat-lon.pdf", "1 MB"),
+		cutOffRow("CutOffHalfWay", "ho-so-dang-do.pdf", tinyPDF("dang do")),
 	})
 	if r2, b2 := count(); r2 != rows || b2 != blobs {
 		t.Fatalf("a refused upload left %d rows and %d blobs behind", r2-rows, b2-blobs)
@@ -785,4 +788,14 @@ func TestUploadLimit(t *testing.T) {
 	if r2, b2 := count(); r2 != rows+1 || b2 != blobs+1 {
 		t.Fatalf("an accepted upload is stored once: %d rows, %d blobs", r2-rows, b2-blobs)
 	}
+}
+
+// cutOffRow uploads a multipart body that stops half-way through the
+// file, as when the connection of a phone drops.
+func cutOffRow(name, file string, content []byte) scenario {
+	const boundary = "egov-test-boundary"
+	body := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file +
+		"\"\r\nContent-Type: application/pdf\r\n\r\n" + string(content[:len(content)/2])
+	return scenario{name: name, as: "api:congdan", method: "POST", path: "/api/v1/uploads", body: body,
+		headers: map[string]string{"Content-Type": "multipart/form-data; boundary=" + boundary}, status: http.StatusBadRequest, want: []string{file}}
 }

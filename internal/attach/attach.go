@@ -223,3 +223,6 @@ func spool(ctx context.Context, f *os.File, r io.Reader, limit int64) (int64, er
 		}
 	}
 }
+
+// MaxBytes is the largest file the pipeline accepts.
+func (p *Pipeline) MaxBytes() int64 { return p.lim.MaxBytes }

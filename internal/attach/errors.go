@@ -45,6 +45,16 @@ func errEmpty(name string) *apperr.Error {
 		fmt.Sprintf("File %q is empty (0 bytes).", name), nil)
 }
 
+// TooLarge refuses the file name for being over limit bytes (for a file
+// refused before the pipeline reads it: its declared length says so).
+func TooLarge(name string, limit int64) *apperr.Error {
+	clean, ok := cleanName(name)
+	if !ok {
+		return errName(name)
+	}
+	return errTooLarge(clean, limit)
+}
+
 func errTooLarge(name string, limit int64) *apperr.Error {
 	return refuse(apperr.TooLarge, KeyTooLarge,
 		fmt.Sprintf("Tệp «%s» vượt quá dung lượng tối đa %s.", name, sizeText(limit, ",")),

@@ -53,6 +53,9 @@ func (u *Uploads) record(ctx context.Context, p *identity.Principal, f attach.Fi
 	return up, err
 }
 
+// MaxBytes is the largest file accepted.
+func (u *Uploads) MaxBytes() int64 { return u.pipeline.MaxBytes() }
+
 // Resolve turns the caller's upload IDs into file references, each for
 // the named required document ("" when not said); an ID that is not the
 // caller's own upload is refused.

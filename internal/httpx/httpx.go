@@ -31,7 +31,20 @@ const (
 	keyPrincipal ctxKey = iota
 	keyLang
 	keyRequestID
+	keyDeclaredTooLarge
 )
+
+// DeclaredTooLarge reports an upload whose declared length is over the
+// body limit: only its first headers (up to UploadHeadLimit) may be read,
+// to name the file in the refusal.
+func DeclaredTooLarge(ctx context.Context) bool {
+	b, _ := ctx.Value(keyDeclaredTooLarge).(bool)
+	return b
+}
+
+// UploadHeadLimit is how much of an upload declared too large is read to
+// find the file's name.
+const UploadHeadLimit = 64 << 10
 
 // Principal returns the signed-in user of the request, or nil.
 func Principal(ctx context.Context) *identity.Principal {
@@ -253,6 +266,13 @@ func limitBody(o Options, next http.Handler) http.Handler {
 			max = o.UploadBody
 		}
 		if r.ContentLength > max {
+			if max != o.MaxBody {
+				// An upload: its first part's headers name the file,
+				// which the refusal repeats; nothing more is read.
+				r.Body = http.MaxBytesReader(w, r.Body, UploadHeadLimit)
+				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyDeclaredTooLarge, true)))
+				return
+			}
 			WriteError(w, r, apperr.ErrTooLarge)
 			return
 		}
