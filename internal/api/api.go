@@ -24,6 +24,7 @@ import (
 	"egov/internal/identity"
 	"egov/internal/mail"
 	"egov/internal/platform/blob"
+	"egov/internal/signing"
 )
 
 // Deps are what the API needs.
@@ -33,10 +34,11 @@ type Deps struct {
 	Calendar *calendar.Service
 	Catalog  *catalog.Service
 	Dossiers *dossier.Service
-	Mail     *mail.Service    // e-mail choices; nil: those operations answer 404
-	Uploads  *dossier.Uploads // the one upload pipeline for attachments
-	Blobs    blob.Store       // to download a dossier's files
-	Forms    *forms.Printer   // the one-stop forms as PDF
+	Mail     *mail.Service     // e-mail choices; nil: those operations answer 404
+	Uploads  *dossier.Uploads  // the one upload pipeline for attachments
+	Blobs    blob.Store        // to download a dossier's files
+	Forms    *forms.Printer    // the one-stop forms as PDF
+	Verifier *signing.Verifier // the public signature verifier; nil: 501
 	// TrackLimit limits public tracking look-ups per client (nil: none).
 	TrackLimit *httpx.Limiter
 	Audit      *audit.Log
@@ -102,6 +104,7 @@ func (a *API) register() {
 	a.uploadRoutes()
 	a.dossierRoutes()
 	a.formRoutes()
+	a.verifyRoutes()
 	a.mailRoutes()
 }
 

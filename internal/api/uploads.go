@@ -108,9 +108,9 @@ func (a *API) uploadRoutes() {
 		item.Post.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
 			"multipart/form-data": {
 				Schema: &huma.Schema{Type: huma.TypeObject, Required: []string{"file"}, Properties: map[string]*huma.Schema{
-					"file": {Type: huma.TypeString, Format: "binary", Description: "Tệp PDF, JPEG hoặc PNG / a PDF, JPEG or PNG file"},
+					"file": {Type: huma.TypeString, Format: "binary", Description: "Tệp PDF, JPEG, PNG hoặc HEIC / a PDF, JPEG, PNG or HEIC file"},
 				}},
-				Encoding: map[string]*huma.Encoding{"file": {ContentType: "application/pdf, image/jpeg, image/png"}},
+				Encoding: map[string]*huma.Encoding{"file": {ContentType: "application/pdf, image/jpeg, image/png, image/heic"}},
 			},
 		}}
 	}

@@ -47,6 +47,7 @@ import (
 	"egov/internal/platform/secretbox"
 	"egov/internal/platform/sqldb"
 	"egov/internal/seed"
+	"egov/internal/signing"
 	"egov/internal/web"
 )
 
@@ -355,15 +356,18 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
 		Place: placeOf(province), Now: a.now}
 	a.mail.SetAttach(a.mailForms)
+	// The public verifier reads PDFs of up to 100 MB, spooled to a temporary
+	// file; the trust store comes with the built-in CA.
+	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir()}
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
+		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err
 	}
 	w.Register(mux)
 	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -575,6 +579,6 @@ func isUpload(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	return p == "/api/v1/uploads" || strings.HasPrefix(p, "/nop-ho-so/") || strings.HasPrefix(p, "/ho-so/") ||
+	return p == "/api/v1/uploads" || p == "/api/v1/verify" || p == "/xac-thuc-van-ban" || strings.HasPrefix(p, "/nop-ho-so/") || strings.HasPrefix(p, "/ho-so/") ||
 		strings.HasPrefix(p, "/mot-cua/")
 }

@@ -384,6 +384,7 @@ func browserPages(t *testing.T, s bsuite) {
 		{"ProcedureInterAgency", "/thu-tuc/2.000986", 200, ""},
 		{"FormPreview", "/thu-tuc/1.001193/to-khai", 200, "form"},
 		{"Tracking", "/tra-cuu-ho-so", 200, ""},
+		{"Verify", "/xac-thuc-van-ban", 200, "verify"},
 		{"TrackingUnknown", "/tra-cuu-ho-so?ma=000.01.20.H37-260213-9999", 404, ""},
 		{"FormPreviewBusiness", "/thu-tuc/2.002029/to-khai", 200, ""},
 	}

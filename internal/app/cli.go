@@ -41,6 +41,9 @@ Usage:
   egov catalog convert ARCHIVE      convert the national portal's procedures (.tar.gz) to a catalogue file
                                     on standard output (incomplete ones become drafts; a report goes to stderr)
   egov audit verify                 check the audit log's hash chains and seals
+  egov verify FILE.pdf [--trust ROOTS.pem]... [--crl FILE]... [--json]
+                                    check a PDF's digital signatures offline; exit 0 all valid,
+                                    1 invalid, 2 indeterminate or changed after signing, 3 unsigned/unreadable
   egov bench generate --dossiers N [--batch 5000]
                                     add N synthetic dossiers (demo province, two years) for benchmarks;
                                     never on real data (see docs/benchmarks.md)
@@ -63,6 +66,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 	case "version", "--version":
 		fmt.Fprintln(stdout, "egov", versionString())
 		return 0
+	case "verify":
+		return verifyCmd(args, stdout, stderr)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {

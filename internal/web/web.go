@@ -29,6 +29,7 @@ import (
 	"egov/internal/oidclogin"
 	"egov/internal/platform/blob"
 	"egov/internal/platform/secretbox"
+	"egov/internal/signing"
 )
 
 //go:embed templates/*.html
@@ -45,10 +46,11 @@ type Deps struct {
 	Calendar      *calendar.Service
 	Catalog       *catalog.Service
 	Dossiers      *dossier.Service
-	Mail          *mail.Service    // e-mail choices and deliveries; nil: those pages are off
-	Uploads       *dossier.Uploads // the one upload pipeline for attachments
-	Blobs         blob.Store       // to download a dossier's files
-	Forms         *forms.Printer   // the one-stop forms as PDF
+	Mail          *mail.Service     // e-mail choices and deliveries; nil: those pages are off
+	Uploads       *dossier.Uploads  // the one upload pipeline for attachments
+	Blobs         blob.Store        // to download a dossier's files
+	Forms         *forms.Printer    // the one-stop forms as PDF
+	Verifier      *signing.Verifier // the public signature verifier; nil: off
 	TrackLimit    *httpx.Limiter
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off

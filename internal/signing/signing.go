@@ -1,0 +1,79 @@
+// Package signing ties egov's signatures together: pki issues and keeps
+// the keys and certificates (the built-in CA, OCSP, the timestamp
+// authority, the trust store), pades signs and verifies PDFs. This
+// package holds what the portal, the API and the command line share on
+// top of them: checking an uploaded PDF against the trust store.
+package signing
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"os"
+
+	"egov/internal/apperr"
+	"egov/internal/signing/pades"
+)
+
+// DefaultMaxBytes is the largest PDF the public verifier reads.
+const DefaultMaxBytes = 100 << 20
+
+// Errors of the verifier's input.
+var (
+	ErrTooLarge = apperr.New(apperr.TooLarge, "verify.too_large",
+		"Tệp quá lớn để xác thực.", "The file is too large to verify.")
+	ErrEmpty = apperr.New(apperr.Invalid, "verify.empty",
+		"Chọn một tệp PDF để xác thực.", "Choose a PDF file to verify.")
+	// ErrIncomplete wraps the reader's error: the caller tells a body over
+	// its limit (then too large) from a connection cut half-way.
+	ErrIncomplete = apperr.New(apperr.Invalid, "verify.incomplete",
+		"Tệp gửi lên bị gián đoạn giữa chừng; vui lòng gửi lại.", "The upload was cut off half-way; please send it again.")
+)
+
+// Verifier checks uploaded PDFs against the trust store.
+type Verifier struct {
+	// Roots are the trusted roots now (the trust store an admin manages).
+	Roots func(ctx context.Context) (*x509.CertPool, error)
+	// CRLs are the revocation lists egov knows (its own CA's); may be nil.
+	CRLs func(ctx context.Context) ([][]byte, error)
+	// MaxBytes bounds the file (DefaultMaxBytes when 0).
+	MaxBytes int64
+	// TempDir is where uploads are spooled ("" for the system's).
+	TempDir string
+}
+
+// Check reads a PDF from r (spooled to a temporary file, never more than
+// the limit) and verifies every signature in it.
+func (v *Verifier) Check(ctx context.Context, r io.Reader) (pades.Report, error) {
+	max := v.MaxBytes
+	if max <= 0 {
+		max = DefaultMaxBytes
+	}
+	f, err := os.CreateTemp(v.TempDir, "verify-*")
+	if err != nil {
+		return pades.Report{}, fmt.Errorf("signing: spool: %w", err)
+	}
+	defer func() { f.Close(); os.Remove(f.Name()) }()
+	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	switch {
+	case err != nil:
+		return pades.Report{}, ErrIncomplete.Wrap(err)
+	case n == 0:
+		return pades.Report{}, ErrEmpty
+	case n > max:
+		return pades.Report{}, ErrTooLarge
+	}
+	opt := pades.VerifyOptions{MaxSize: max}
+	if v.Roots != nil {
+		if opt.Roots, err = v.Roots(ctx); err != nil {
+			return pades.Report{}, err
+		}
+	}
+	if v.CRLs != nil {
+		if opt.CRLs, err = v.CRLs(ctx); err != nil {
+			return pades.Report{}, err
+		}
+	}
+	return pades.Verify(f, n, opt)
+}
