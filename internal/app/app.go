@@ -48,6 +48,7 @@ import (
 	"egov/internal/platform/sqldb"
 	"egov/internal/seed"
 	"egov/internal/signing"
+	"egov/internal/signing/pki"
 	"egov/internal/web"
 )
 
@@ -79,6 +80,7 @@ type Core struct {
 	Calendar *calendar.Service
 	Catalog  *catalog.Service
 	Dossiers *dossier.Service
+	PKI      *pki.Service
 	now      func() time.Time
 }
 
@@ -116,6 +118,11 @@ func OpenCore(ctx context.Context, cfg config.Config, log *slog.Logger, now func
 	c.Catalog = catalog.NewService(db, c.Audit, now)
 	c.Dossiers = dossier.NewService(dossier.Deps{DB: db, Audit: c.Audit, Catalog: c.Catalog, Directory: c.Identity,
 		Calendars: c.Calendar, Now: now, DueSoon: cfg.DueSoonDays})
+	if c.PKI, err = pki.New(pki.Config{DB: db, Box: box, Audit: c.Audit, PublicURL: cfg.PublicURL, Now: now,
+		Log: log.With("component", "pki")}); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -250,6 +257,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		if _, err := core.SeedDemo(ctx, o.Stdout, cfg.DemoSet); err != nil {
 			return nil, fmt.Errorf("demo seed: %w", err)
 		}
+		// The built-in CA plays the Government's specialised CA in the
+		// embedded default only; its root is trusted only here.
+		if _, err := core.PKI.EnsureBuiltinCA(audit.WithActor(ctx, audit.Actor{Username: "system"})); err != nil {
+			return nil, fmt.Errorf("built-in CA: %w", err)
+		}
 		if done, err := seed.Already(ctx, core.DB); err != nil {
 			return nil, err
 		} else if done {
@@ -358,7 +370,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	a.mail.SetAttach(a.mailForms)
 	// The public verifier reads PDFs of up to 100 MB, spooled to a temporary
 	// file; the trust store comes with the built-in CA.
-	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir()}
+	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir(), Roots: a.PKI.RootPool}
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
 		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
@@ -368,6 +380,9 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	w.Register(mux)
 	a.api = api.Register(mux, api.Deps{Log: a.Log, Identity: a.Identity, Calendar: a.Calendar, Catalog: a.Catalog,
 		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Audit: a.Audit, PublicURL: cfg.PublicURL, Version: Version})
+	// The CA's public face: certificates, CRLs, OCSP and the timestamp
+	// authority, for relying parties (pdfsig, Adobe, openssl).
+	mux.Handle("/pki/", a.PKI.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

@@ -20,6 +20,7 @@ import (
 
 	"egov/internal/attach/attachtest"
 	"egov/internal/signing/pades"
+	"egov/internal/signing/pki"
 )
 
 // testSigner is a software key with its chain, leaf first.
@@ -145,4 +146,57 @@ func TestVerifyAPIAndPage(t *testing.T) {
 		{name: "PagePost", method: "POST", path: "/xac-thuc-van-ban", body: pageBody, headers: map[string]string{"Content-Type": pageCT},
 			status: 200, want: []string{"Chưa xác định được", "Lê Thu Trang", "000.00.20.H37"}},
 	})
+}
+
+// The built-in CA end to end: the demo server issues the ward's
+// organisation certificate, a PDF is signed with it and timestamped by
+// the server's own timestamp authority (/pki/tsa); the public verifier
+// finds it valid, the time proven by the timestamp; the CLI agrees with
+// the root it downloads from /pki/ca/.
+func TestSignedByTheBuiltinCA(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	ctx := t.Context()
+	ward, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := s.app.PKI.IssueOrganisation(ctx, pki.Agency{ID: ward.ID, Code: ward.Code, Name: ward.Name, Province: "Lạng Sơn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := s.app.PKI.SignerFor(ctx, cert.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := attachtest.PDF(1, "giay xac nhan")
+	var out bytes.Buffer
+	if err := pades.Sign(&out, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa", Reason: "Ban hành kết quả"}); err != nil {
+		t.Fatal(err)
+	}
+	body, ct := multipartFile("file", "ket-qua.pdf", out.Bytes())
+	runScenarios(t, s, []scenario{
+		{name: "Verify", method: "POST", path: "/api/v1/verify", body: body, headers: map[string]string{"Content-Type": ct},
+			status: 200, want: []string{`"exit_status":0`, `"verdict":"valid"`, `"time_from_timestamp":true`, `"agency_code":"000.00.20.H37"`}},
+	})
+
+	ca, err := s.app.PKI.EnsureBuiltinCA(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.do(http.DefaultClient, "GET", "/pki/ca/"+strconvI(ca.Root.ID)+".crt", "", nil)
+	if r.status != 200 {
+		t.Fatalf("the root certificate: %d %s", r.status, r.body)
+	}
+	dir := t.TempDir()
+	rootPEM, pdf := filepath.Join(dir, "root.pem"), filepath.Join(dir, "ket-qua.pdf")
+	if err := os.WriteFile(rootPEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte(r.body)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pdf, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runCLI(t, nil, "", "verify", pdf, "--trust", rootPEM); code != 0 {
+		t.Fatalf("egov verify with the built-in root: exit %d\n%s%s", code, stdout, stderr)
+	}
 }
