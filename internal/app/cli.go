@@ -44,6 +44,11 @@ Usage:
   egov verify FILE.pdf [--trust ROOTS.pem]... [--crl FILE]... [--json]
                                     check a PDF's digital signatures offline; exit 0 all valid,
                                     1 invalid, 2 indeterminate or changed after signing, 3 unsigned/unreadable
+  egov pki ca|list|issue|revoke|import|trust|crl|cert ...
+                                    the built-in certificate authority, certificates and trusted roots
+                                    (egov pki help for details)
+  egov sign IN.pdf -o OUT.pdf --cert ID [--tsa URL | --no-tsa] [--reason TEXT]
+                                    sign a PDF with a stored certificate (timestamped by the built-in TSA)
   egov bench generate --dossiers N [--batch 5000]
                                     add N synthetic dossiers (demo province, two years) for benchmarks;
                                     never on real data (see docs/benchmarks.md)
@@ -121,6 +126,8 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return agencyCmd(ctx, cfg, log, args, stdout, stderr)
 	case "catalog":
 		return catalogCmd(ctx, cfg, log, args, stdout, stderr)
+	case "pki", "sign":
+		return pkiCommands(ctx, cfg, log, cmd, args, stdin, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":

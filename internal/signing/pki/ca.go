@@ -121,7 +121,7 @@ func (s *Service) createCA(ctx context.Context, tx *sql.Tx, kind Kind, t *x509.C
 
 func certDetail(kind Kind, c *x509.Certificate) map[string]any {
 	return map[string]any{
-		"kind": kind, "serial": serialHex(c.SerialNumber), "subject": c.Subject.String(),
+		"kind": kind, "serial": serialHex(c.SerialNumber), "subject": SubjectText(c.Subject),
 		"issuer": c.Issuer.String(), "not_after": c.NotAfter.UTC().Format(time.RFC3339),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -221,6 +222,31 @@ func issue(template *x509.Certificate, pub crypto.PublicKey, issuer *x509.Certif
 }
 
 // Title returns the title (position) attribute of a subject, if any.
+// SubjectText writes a subject as people read it, the position included
+// ("CN=Nguyễn Văn A,title=Chủ tịch,OU=000.00.20.H37,O=...").
+// pkix.Name.String prints the title attribute as hex, since Go does not
+// name its OID.
+func SubjectText(n pkix.Name) string {
+	t := Title(n)
+	if t == "" {
+		return n.String()
+	}
+	var kept []pkix.AttributeTypeAndValue
+	for _, a := range n.Names {
+		if !a.Type.Equal(oidTitle) {
+			kept = append(kept, a)
+		}
+	}
+	m := n
+	m.Names, m.ExtraNames = kept, nil
+	// Rebuild the RDN sequence without the title, then put it after CN.
+	out := m.String()
+	if i := strings.Index(out, ","); strings.HasPrefix(out, "CN=") && i > 0 {
+		return out[:i] + ",title=" + t + out[i:]
+	}
+	return "title=" + t + "," + out
+}
+
 func Title(n pkix.Name) string {
 	for _, a := range n.Names {
 		if a.Type.Equal(oidTitle) {

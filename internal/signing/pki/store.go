@@ -94,7 +94,7 @@ func (s *Service) insertCert(ctx context.Context, tx *sql.Tx, kind Kind, cert *x
 	err = tx.QueryRowContext(ctx, `INSERT INTO pki_certificates
 		(kind, serial, subject, issuer, issuer_id, agency_id, user_id, not_before, not_after, der, key_enc, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		string(kind), serial, cert.Subject.String(), issuer, nullID(issuerID), nullID(agencyID), nullID(userID),
+		string(kind), serial, SubjectText(cert.Subject), issuer, nullID(issuerID), nullID(agencyID), nullID(userID),
 		sqldb.UTC(cert.NotBefore), sqldb.UTC(cert.NotAfter), cert.Raw, keyEnc, sqldb.UTC(s.now())).Scan(&id)
 	if err != nil {
 		return 0, false, fmt.Errorf("pki: store certificate: %w", err)

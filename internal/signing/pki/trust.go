@@ -100,14 +100,14 @@ func (s *Service) addTrust(ctx context.Context, tx *sql.Tx, c *x509.Certificate,
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO pki_trust (sha256, subject, der, builtin, added_by, added_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		fp, c.Subject.String(), c.Raw, builtin, nullID(actor.UserID), sqldb.UTC(s.now())).Scan(&id); err != nil {
+		fp, SubjectText(c.Subject), c.Raw, builtin, nullID(actor.UserID), sqldb.UTC(s.now())).Scan(&id); err != nil {
 		if sqldb.IsUniqueViolation(err) {
 			return 0, ErrAlreadyTrusted
 		}
 		return 0, err
 	}
 	return id, s.audit.Record(ctx, tx, "pki.trust_add", "trusted_root", strconv.FormatInt(id, 10), map[string]any{
-		"sha256": fp, "subject": c.Subject.String(), "builtin": builtin,
+		"sha256": fp, "subject": SubjectText(c.Subject), "builtin": builtin,
 		"not_after": c.NotAfter.UTC().Format(time.RFC3339),
 	})
 }
