@@ -364,13 +364,16 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	// The compiled PDF renderer of the review page's previews is kept with
 	// the data (its first compilation takes seconds).
 	attach.SetPreviewCacheDir(filepath.Join(cfg.DataDir, "cache", "pdfium"))
-	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20}))
-	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
-		Place: placeOf(province), Now: a.now}
-	a.mail.SetAttach(a.mailForms)
 	// The public verifier reads PDFs of up to 100 MB, spooled to a temporary
 	// file; the trust store comes with the built-in CA.
 	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir(), Roots: a.PKI.RootPool}
+	// Uploads are checked by content, and a PDF's signatures at once: an
+	// invalid one is refused with the reason.
+	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20},
+		verifier.UploadStage()))
+	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
+		Place: placeOf(province), Now: a.now}
+	a.mail.SetAttach(a.mailForms)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
 		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})

@@ -200,3 +200,21 @@ func TestSignedByTheBuiltinCA(t *testing.T) {
 		t.Fatalf("egov verify with the built-in root: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A PDF whose signature is invalid is refused at upload, with the reason
+// and the file's name; a signed PDF whose issuer this server does not
+// trust is accepted (the desk sees the verdict).
+func TestUploadChecksSignatures(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	c := newAPIClient(t, s)
+	signer, _ := testCA(t, t.TempDir())
+	signed := signedPDF(t, signer)
+	tampered := bytes.Clone(signed)
+	i := bytes.Index(tampered, []byte("ket qua"))
+	tampered[i] = 'K'
+	c.run(t, []scenario{
+		uploadRow("TamperedSigned", "api:congdan", "ket-qua-da-sua.pdf", tampered, 400, "attach.signature_invalid", "ket-qua-da-sua.pdf", "đã bị sửa đổi sau khi ký"),
+		uploadRow("SignedUntrusted", "api:congdan", "ket-qua.pdf", signed, 201, `"name":"ket-qua.pdf"`),
+	})
+}
