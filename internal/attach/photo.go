@@ -239,7 +239,7 @@ type photo struct {
 // an image type by its content (not only by what f says), a header that
 // reads, and within the pixel limit. Close the result.
 func (p *Pipeline) openPhoto(ctx context.Context, f File) (_ *photo, err error) {
-	if !isImage(f.ContentType) {
+	if !IsImage(f.ContentType) {
 		return nil, errNotPhoto(f.Name)
 	}
 	rc, err := p.openBlob(ctx, f)
@@ -266,7 +266,7 @@ func (p *Pipeline) openPhoto(ctx context.Context, f File) (_ *photo, err error) 
 		return nil, fmt.Errorf("attach: read %q: %w", f.Name, err)
 	}
 	typ := sniff(head[:n])
-	if !isImage(typ) {
+	if !IsImage(typ) {
 		return nil, errImageBroken(f.Name, fmt.Errorf("attach: stored content is %s, not %s", typ, f.ContentType))
 	}
 	cfg, err := probeImage(f.Name, typ, ra, size, p.lim.MaxPixels)

@@ -23,8 +23,9 @@ func sniff(head []byte) string {
 	return http.DetectContentType(head)
 }
 
-// isImage reports whether typ is one of the accepted image types.
-func isImage(typ string) bool {
+// IsImage reports whether a content type is one of the photos the
+// pipeline accepts (JPEG, PNG, HEIC): what PhotosToPDF takes.
+func IsImage(typ string) bool {
 	return typ == TypeJPEG || typ == TypePNG || typ == TypeHEIC
 }
 
@@ -55,7 +56,7 @@ func detectType(_ context.Context, in *Upload) error {
 type imageStage struct{}
 
 func (imageStage) Check(_ context.Context, in *Upload) error {
-	if !isImage(in.ContentType) {
+	if !IsImage(in.ContentType) {
 		return nil
 	}
 	cfg, err := probeImage(in.Name, in.ContentType, in.File, in.Size, in.Limits.MaxPixels)

@@ -87,7 +87,7 @@ func (p *Pipeline) Thumbnail(ctx context.Context, f File) ([]byte, string, error
 		err error
 	)
 	switch {
-	case isImage(f.ContentType):
+	case IsImage(f.ContentType):
 		jpg, _, err = p.photoJPEG(ctx, f, ThumbnailEdge, thumbnailQuality)
 	case f.ContentType == TypePDF:
 		jpg, err = p.pdfThumbnail(ctx, f)

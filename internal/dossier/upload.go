@@ -139,7 +139,7 @@ func (u *Uploads) Thumbnail(ctx context.Context, p *identity.Principal, id int64
 func (u *Uploads) BindPhotos(ctx context.Context, p *identity.Principal, ids []int64, refs []FileRef) ([]FileRef, error) {
 	groups := map[string][]int{} // document -> indexes of its photos
 	for i, r := range refs {
-		if isPhoto(r.ContentType) {
+		if attach.IsImage(r.ContentType) {
 			groups[r.Document] = append(groups[r.Document], i)
 		}
 	}
@@ -150,7 +150,7 @@ func (u *Uploads) BindPhotos(ctx context.Context, p *identity.Principal, ids []i
 	for i, r := range refs {
 		g, photo := groups[r.Document]
 		switch {
-		case !photo || !isPhoto(r.ContentType):
+		case !photo || !attach.IsImage(r.ContentType):
 			out = append(out, r)
 		case g[0] == i:
 			var pick []int64
@@ -171,10 +171,6 @@ func (u *Uploads) BindPhotos(ctx context.Context, p *identity.Principal, ids []i
 		}
 	}
 	return out, nil
-}
-
-func isPhoto(contentType string) bool {
-	return contentType == attach.TypeJPEG || contentType == attach.TypePNG || contentType == attach.TypeHEIC
 }
 
 // photoPDFName names the PDF of a document's photos after the document

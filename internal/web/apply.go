@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"egov/internal/apperr"
+	"egov/internal/attach"
 	"egov/internal/calendar"
 	"egov/internal/catalog"
 	"egov/internal/dossier"
@@ -482,11 +483,6 @@ func acceptAttr(types []string) string {
 	return strings.Join(out, ",")
 }
 
-// isPhoto tells the photos that become a PDF at submission.
-func isPhoto(contentType string) bool {
-	return contentType == "image/jpeg" || contentType == "image/png" || contentType == "image/heic"
-}
-
 // attached resolves the application's uploads (refusing any that is not
 // the caller's) and puts them in their slots.
 func (s *Server) attached(r *http.Request, lang string, st *applyState, slots []slot) ([]dossier.FileRef, error) {
@@ -516,7 +512,7 @@ func (s *Server) attached(r *http.Request, lang string, st *applyState, slots []
 	}
 	for i, f := range st.files {
 		sl := &slots[index[f.slot]]
-		if isPhoto(refs[i].ContentType) {
+		if attach.IsImage(refs[i].ContentType) {
 			sl.Photos++
 		}
 		sl.Files = append(sl.Files, fileItem{Ref: f.slot + ":" + strconv.FormatInt(f.id, 10), ID: f.id, Name: refs[i].Name,
