@@ -1,0 +1,64 @@
+package pki
+
+import (
+	"context"
+	"crypto/x509"
+
+	"egov/internal/apperr"
+)
+
+// Errors of choosing a certificate to sign with.
+var (
+	ErrNoOrganisationCert = apperr.New(apperr.Conflict, "pki.no_organisation_cert",
+		"Cơ quan chưa có chứng thư số tổ chức còn hiệu lực để ký số văn bản.",
+		"The agency holds no valid organisation certificate to sign documents with.")
+	ErrNoPersonalCert = apperr.New(apperr.Conflict, "pki.no_personal_cert",
+		"Bạn chưa có chứng thư số cá nhân còn hiệu lực tại cơ quan này; đề nghị quản trị cấp hoặc nhập chứng thư số trước khi ký.",
+		"You hold no valid personal certificate at this agency; ask an administrator to issue or import one before signing.")
+)
+
+// SigningCert returns the newest certificate of the kind (organisation or
+// personal) that can sign now: with a stored key, not revoked, within its
+// validity, with a signing key usage. userID is 0 for an organisation
+// certificate. It answers ErrNoOrganisationCert or ErrNoPersonalCert when
+// there is none.
+func (s *Service) SigningCert(ctx context.Context, kind Kind, agencyID, userID int64) (*Certificate, error) {
+	q := `SELECT ` + certColumns + ` FROM pki_certificates
+		WHERE kind = $1 AND agency_id = $2 AND key_enc IS NOT NULL AND revoked_at IS NULL`
+	args := []any{string(kind), agencyID}
+	if kind == KindPersonal {
+		q += ` AND user_id = $3`
+		args = append(args, userID)
+	}
+	list, err := s.queryCerts(ctx, q+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, c := range list {
+		if now.Before(c.Cert.NotBefore) || now.After(c.Cert.NotAfter) {
+			continue
+		}
+		if c.Cert.KeyUsage != 0 && c.Cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+			continue
+		}
+		return c, nil
+	}
+	if kind == KindPersonal {
+		return nil, ErrNoPersonalCert
+	}
+	return nil, ErrNoOrganisationCert
+}
+
+// HasBuiltinCA reports whether the built-in CA can issue certificates
+// here (the embedded default).
+func (s *Service) HasBuiltinCA(ctx context.Context) (bool, error) {
+	_, err := s.builtin(ctx, s.db.R, KindIssuing)
+	switch {
+	case err == nil:
+		return true, nil
+	case err == ErrNoCA:
+		return false, nil
+	}
+	return false, err
+}
