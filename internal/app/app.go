@@ -238,6 +238,8 @@ type App struct {
 	ln      net.Listener
 	sub     *nats.Subscription
 	catSub  *nats.Subscription
+	tsa     tsa
+	signer  *signing.Issuer
 }
 
 // New builds the whole app; Run serves it.
@@ -309,6 +311,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	a.Dossiers.SetScheduler(a.jobs)
 	a.mail.SetScheduler(a.jobs)
 	a.Dossiers.SetMailer(a.mail)
+	a.signer = a.issuer()
+	a.Dossiers.SetResultSigner(&resultSigner{issuer: a.signer, blobs: a.blobs, publicURL: cfg.PublicURL,
+		maxBytes: int64(cfg.UploadMaxMB) << 20})
 	if err := a.buildHTTP(ctx); err != nil {
 		return nil, err
 	}
@@ -372,7 +377,8 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20},
 		verifier.UploadStage()))
 	a.forms = &forms.Printer{Dossiers: a.Dossiers, Catalog: a.Catalog, Directory: a.Identity, PublicURL: cfg.PublicURL,
-		Place: placeOf(province), Now: a.now}
+		Place: placeOf(province), Now: a.now,
+		Sign: a.signForm, Archive: &forms.Archive{DB: a.DB, Blobs: a.blobs, Now: a.now}}
 	a.mail.SetAttach(a.mailForms)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
 		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
@@ -577,6 +583,7 @@ func (a *App) Addr() net.Addr {
 }
 
 func (a *App) close() {
+	a.stopTSA()
 	for _, sub := range []*nats.Subscription{a.sub, a.catSub} {
 		if sub != nil {
 			_ = sub.Unsubscribe()
@@ -597,6 +604,6 @@ func isUpload(r *http.Request) bool {
 		return false
 	}
 	p := r.URL.Path
-	return p == "/api/v1/uploads" || p == "/api/v1/verify" || p == "/xac-thuc-van-ban" || strings.HasPrefix(p, "/nop-ho-so/") || strings.HasPrefix(p, "/ho-so/") ||
+	return p == "/api/v1/uploads" || p == "/api/v1/verify" || p == "/xac-thuc-van-ban" || strings.HasPrefix(p, "/xac-thuc-van-ban/") || strings.HasPrefix(p, "/nop-ho-so/") || strings.HasPrefix(p, "/ho-so/") ||
 		strings.HasPrefix(p, "/mot-cua/")
 }

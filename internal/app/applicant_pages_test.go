@@ -370,8 +370,7 @@ func TestApplicantPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		act(t, s, "motcua.xa", done.Code, catalog.ActReceive, dossier.Input{})
-		act(t, s, "lanhdao.xa", done.Code, catalog.ActIssueResult, dossier.Input{Result: &dossier.FileRef{Name: "ban-sao.pdf",
-			ContentType: "application/pdf", Size: 1000, Pages: 1, Hash: strings.Repeat("ab", 32)}})
+		act(t, s, "lanhdao.xa", done.Code, catalog.ActIssueResult, dossier.Input{Result: resultFile(t, s, "lanhdao.xa")})
 		act(t, s, "motcua.xa", done.Code, catalog.ActReturnResult, dossier.Input{})
 		t.Run("Rating", func(t *testing.T) {
 			r := s.do(an, "GET", "/ho-so/"+done.Code, "", nil)
@@ -503,8 +502,7 @@ func browserApplicant(t *testing.T, s bsuite) {
 	toSupplement, returned := submit(), submit()
 	act(t, srv, "motcua.xa", toSupplement, catalog.ActRequestSupplement, dossier.Input{Deficiencies: []string{"Ghi rõ số đăng ký khai sinh"}})
 	act(t, srv, "motcua.xa", returned, catalog.ActReceive, dossier.Input{})
-	act(t, srv, "lanhdao.xa", returned, catalog.ActIssueResult, dossier.Input{Result: &dossier.FileRef{Name: "ban-sao.pdf",
-		ContentType: "application/pdf", Size: 1000, Pages: 1, Hash: strings.Repeat("ab", 32)}})
+	act(t, srv, "lanhdao.xa", returned, catalog.ActIssueResult, dossier.Input{Result: resultFile(t, srv, "lanhdao.xa")})
 	act(t, srv, "motcua.xa", returned, catalog.ActReturnResult, dossier.Input{})
 	pages := []struct{ path, shot string }{
 		{"/nop-ho-so/" + procExtract, "apply"},

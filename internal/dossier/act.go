@@ -59,6 +59,9 @@ type Input struct {
 	AssigneeID   int64    // assign
 	Days         int      // extend: working days added to the due instant
 	Result       *FileRef // issue_result: the result document
+
+	signed        *SignedResult // issue_result: how the result was signed
+	resultsBefore int           // issue_result: results issued when it was signed
 }
 
 // Change is the outcome of an action.
@@ -90,6 +93,12 @@ func (s *Service) Receive(ctx context.Context, p *identity.Principal, code strin
 func (s *Service) Act(ctx context.Context, p *identity.Principal, code string, act catalog.Action, in Input) (Change, error) {
 	if !slices.Contains(catalog.Actions, act) {
 		return Change{}, ErrWrongState
+	}
+	if act == catalog.ActIssueResult && s.signer != nil && in.Result != nil {
+		var err error
+		if in, err = s.signResult(ctx, p, code, in); err != nil {
+			return Change{}, err
+		}
 	}
 	var c Change
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -132,22 +141,8 @@ func allowedAt(act catalog.Action, st Status) bool {
 }
 
 func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, r record, act catalog.Action, in Input) (Change, error) {
-	if !s.visible(ctx, p, r) {
-		return Change{}, ErrDossierNotFound
-	}
-	wf, err := s.workflowAt(ctx, r.wfKey, r.wfV)
+	wf, st, to, err := s.permitted(ctx, p, r, act)
 	if err != nil {
-		return Change{}, err
-	}
-	st, found := wf.Step(r.step)
-	to, allowed := transitionOf(st, act)
-	if act == catalog.ActAssign {
-		to, allowed = r.step, true // assignment is possible at every step
-	}
-	if !found || !allowed || !allowedAt(act, r.status) {
-		return Change{}, ErrWrongState
-	}
-	if err := s.authorize(ctx, p, r, st, act); err != nil {
 		return Change{}, err
 	}
 	proc, err := s.procAt(ctx, r.proc, r.procV)
@@ -281,8 +276,19 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 		if err := checkFiles([]FileRef{*in.Result}); err != nil {
 			return Change{}, err
 		}
+		if in.signed != nil && in.resultsBefore != r.results {
+			return Change{}, ErrChanged // another result was issued while this one was signed
+		}
 		n := r.results + 1
 		rc := fmt.Sprintf("%s-KQ%d", r.code, n)
+		if sr := in.signed; sr != nil {
+			if sr.Organisation == "" {
+				m.e.data["unsigned"] = true
+			} else {
+				m.e.data["signed_by"] = slices.DeleteFunc([]string{sr.Person, sr.Organisation}, func(s string) bool { return s == "" })
+				m.e.data["signature_level"] = sr.Level
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dossier_files(dossier_id, purpose, document, name, content_type, size, hash, pages,
 			result_code, uploaded_at, uploaded_by) VALUES ($1, 'result', $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			r.id, proc.Result, in.Result.Name, in.Result.ContentType, in.Result.Size, in.Result.Hash, in.Result.Pages, rc, now, nullID(p.User.ID)); err != nil {
@@ -301,6 +307,27 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, p *identity.Principal, 
 		m.notice = []any{r.code}
 	}
 	return m.commit()
+}
+
+// permitted checks that p may take act on the dossier now, and returns its
+// workflow, the current step and where the action leads.
+func (s *Service) permitted(ctx context.Context, p *identity.Principal, r record, act catalog.Action) (catalog.Workflow, catalog.Step, string, error) {
+	if !s.visible(ctx, p, r) {
+		return catalog.Workflow{}, catalog.Step{}, "", ErrDossierNotFound
+	}
+	wf, err := s.workflowAt(ctx, r.wfKey, r.wfV)
+	if err != nil {
+		return catalog.Workflow{}, catalog.Step{}, "", err
+	}
+	st, found := wf.Step(r.step)
+	to, allowed := transitionOf(st, act)
+	if act == catalog.ActAssign {
+		to, allowed = r.step, true // assignment is possible at every step
+	}
+	if !found || !allowed || !allowedAt(act, r.status) {
+		return wf, st, to, ErrWrongState
+	}
+	return wf, st, to, s.authorize(ctx, p, r, st, act)
 }
 
 // authorize checks that p holds the step's role in the step's unit, and

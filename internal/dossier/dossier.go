@@ -162,6 +162,7 @@ type Service struct {
 	cals    Calendars
 	jobs    Scheduler
 	mail    Mailer
+	signer  ResultSigner
 	now     func() time.Time
 	dueSoon int
 	vers    versions

@@ -47,6 +47,12 @@ type Printer struct {
 	// Place is the date line's place name ("Lạng Sơn").
 	Place string
 	Now   func() time.Time
+	// Sign adds the issuing agency's signature to the forms it issues
+	// (receipt, supplement request, refusal, apology, stop notice), and
+	// Archive keeps each signed form as first issued; nil prints unsigned
+	// forms on request.
+	Sign    SignFunc
+	Archive *Archive
 }
 
 // Printed is a printed form.
@@ -137,21 +143,51 @@ func (p *Printer) print(ctx context.Context, v dossier.View, kind Kind) (Printed
 	if x.Agency, err = p.agency(ctx, issuer); err != nil {
 		return Printed{}, err
 	}
+	opt := p.options()
+	var event dossier.Event
 	if a, ok := signedBy[kind]; ok {
 		for _, e := range slices.Backward(v.Events) {
 			if e.Action == string(a) {
 				x.Signer.Name = e.Actor
+				event = e
+				// The form is dated the day it was issued.
+				opt.Now = e.At
 				break
 			}
 		}
 	}
-	opt := p.options()
+	out := Printed{Name: fileNames[kind] + "-" + v.Code + ".pdf"}
+	keep := p.Sign != nil && p.Archive != nil && event.ID != 0
+	if keep {
+		kept, ok, err := p.Archive.get(ctx, v.ID, kind, event.ID)
+		if err != nil {
+			return Printed{}, err
+		}
+		if ok {
+			out.PDF = kept
+			return out, nil
+		}
+	}
 	opt.TrackingURL = TrackingURL(p.PublicURL, v.Code)
 	var buf bytes.Buffer
 	if err := Render(&buf, kind, FromView(v, x), opt); err != nil {
 		return Printed{}, err
 	}
-	return Printed{Name: fileNames[kind] + "-" + v.Code + ".pdf", PDF: buf.Bytes()}, nil
+	out.PDF = buf.Bytes()
+	if !keep {
+		return out, nil
+	}
+	signed, by, err := p.Sign(ctx, out.PDF, issuer)
+	if err != nil {
+		return Printed{}, err
+	}
+	if by == "" {
+		return out, nil // the agency cannot sign yet: a view, printed again next time
+	}
+	if out.PDF, err = p.Archive.put(ctx, v.ID, kind, event.ID, signed, by); err != nil {
+		return Printed{}, err
+	}
+	return out, nil
 }
 
 // RegisterOf prints a unit's register of the dossiers received in

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,11 @@ type Mark struct {
 	URL  string
 }
 
+// VerifyURL is the public verification page of an e-result code.
+func VerifyURL(base, code string) string {
+	return strings.TrimRight(base, "/") + "/xac-thuc-van-ban/" + url.PathEscape(code)
+}
+
 // Signed tells who signed a document.
 type Signed struct {
 	Person       string // the official's name; "" when they did not sign here
@@ -75,15 +81,15 @@ func (s Signed) Unsigned() bool { return s.Organisation == "" && s.Person == "" 
 // without a personal certificate cannot issue results until given one.
 func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID int64, m Mark) ([]byte, Signed, error) {
 	var out Signed
-	if !bytes.HasPrefix(bytes.TrimLeft(doc, "\x00\t\n\f\r "), []byte("%PDF-")) {
-		return nil, out, ErrNotPDF
-	}
 	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
 	if errors.Is(err, pki.ErrNoOrganisationCert) {
 		return doc, out, nil
 	}
 	if err != nil {
 		return nil, out, err
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(doc, "\x00\t\n\f\r "), []byte("%PDF-")) {
+		return nil, out, ErrNotPDF
 	}
 	geo, err := pades.PageBox(bytes.NewReader(doc), int64(len(doc)), 0)
 	if err != nil {
@@ -117,7 +123,8 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 			return nil, out, err
 		}
 		opt := pades.Options{TSAURL: tsa, Reason: "Phe duyet ket qua " + m.Code, Location: agency.Province,
-			MaxSize: is.maxBytes(), Appearance: &pades.Appearance{Page: uint32(geo.Pages), Rect: lay.person, Image: img}}
+			MaxSize: is.maxBytes(), Appearance: &pades.Appearance{Page: uint32(geo.Pages), Rect: lay.person, Image: img},
+			CRLs: is.crls(ctx, per)}
 		if doc, err = sign(doc, s, opt); err != nil {
 			return nil, out, err
 		}
@@ -132,7 +139,8 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 		return nil, out, err
 	}
 	opt := pades.Options{TSAURL: tsa, Reason: "Ban hanh ket qua " + m.Code, Location: agency.Province,
-		MaxSize: is.maxBytes(), Appearance: &pades.Appearance{Page: uint32(geo.Pages), Rect: lay.org, Image: img}}
+		MaxSize: is.maxBytes(), Appearance: &pades.Appearance{Page: uint32(geo.Pages), Rect: lay.org, Image: img},
+		CRLs: is.crls(ctx, org)}
 	if doc, err = sign(doc, s, opt); err != nil {
 		return nil, out, err
 	}
@@ -174,13 +182,29 @@ func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]b
 	b := geo.Box
 	rect := [4]float64{b[2] - 14 - 150, b[3] - 8 - 30, b[2] - 14, b[3] - 8}
 	opt := pades.Options{TSAURL: tsa, Reason: "Ban hanh", Location: agency.Province, MaxSize: is.maxBytes(),
-		Appearance: &pades.Appearance{Page: 1, Rect: rect, Text: pades.AppearanceText{Name: agency.Name, Time: time.Now()}}}
+		Appearance: &pades.Appearance{Page: 1, Rect: rect, Text: pades.AppearanceText{Name: agency.Name, Time: time.Now()}},
+		CRLs:       is.crls(ctx, org)}
 	if doc, err = sign(doc, s, opt); err != nil {
 		return nil, out, err
 	}
 	out.Organisation = agency.Name
 	out.Level = level(tsa)
 	return doc, out, nil
+}
+
+// crls is the current revocation list of the CA that issued c, embedded
+// in the signature so that a verifier finds the certificate's status as it
+// was when signed without going online. A CA egov does not run (an
+// imported certificate) gives none: the verifier then looks it up.
+func (is *Issuer) crls(ctx context.Context, c *pki.Certificate) [][]byte {
+	if c.IssuerID == 0 {
+		return nil
+	}
+	crl, err := is.PKI.CRL(ctx, c.IssuerID)
+	if err != nil {
+		return nil
+	}
+	return [][]byte{crl}
 }
 
 func level(tsa string) string {

@@ -308,6 +308,9 @@ func eventOf(p *Page, e dossier.Event) eventView {
 		if rc, _ := e.Data["result_code"].(string); rc != "" {
 			ev.Lines = append(ev.Lines, p.T("ap.ev.result_code")+" "+rc)
 		}
+		if l := signedLine(p.Lang, e.Data); l != "" {
+			ev.Lines = append(ev.Lines, l)
+		}
 	case "rate", "rate_change":
 		if n, ok := e.Data["score"].(float64); ok && n >= 1 && n <= 5 {
 			ev.Lines = append(ev.Lines, p.T("ap.rate."+strconv.Itoa(int(n))))

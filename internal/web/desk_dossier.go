@@ -468,6 +468,9 @@ func deskSheet(lang string, l *deskLookup, v dossier.View) ([]deskSheetRow, []de
 		}
 		if rc, ok := e.Data["result_code"].(string); ok && note == "" {
 			note = rc
+			if l := signedLine(lang, e.Data); l != "" {
+				note += " · " + l
+			}
 		}
 		unit := e.Unit
 		if unit == "" {

@@ -13,6 +13,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tra-cuu-ho-so", s.tracking)
 	mux.HandleFunc("GET /xac-thuc-van-ban", s.verifyPage)
 	mux.HandleFunc("POST /xac-thuc-van-ban", s.verifyPage)
+	mux.HandleFunc("GET /xac-thuc-van-ban/{code}", s.issuedPage)
+	mux.HandleFunc("POST /xac-thuc-van-ban/{code}", s.issuedPage)
 	mux.HandleFunc("GET /thu-tuc", s.procedures)
 	mux.HandleFunc("GET /thu-tuc/{code}", s.procedure)
 	mux.HandleFunc("GET /thu-tuc/{code}/to-khai", s.formPreview)

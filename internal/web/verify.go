@@ -1,12 +1,18 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"hash"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"egov/internal/apperr"
 	"egov/internal/calendar"
+	"egov/internal/dossier"
 	"egov/internal/httpx"
 	"egov/internal/signing"
 	"egov/internal/signing/pades"
@@ -17,11 +23,28 @@ import (
 // verdict is what it is. The file is read, checked and forgotten.
 
 type verifyView struct {
-	Checked    bool
-	Name       string
+	Action  string // where the form posts
+	Checked bool
+	Name    string
+	Report  reportView
+	// Issued is the e-result an e-result code names (the page its QR
+	// code leads to); Matches says whether the uploaded copy is it.
+	Issued  *issuedView
+	Matches bool
+}
+
+// reportView is one file's verification, as the "report" template shows
+// it.
+type reportView struct {
+	P          *Page
 	Summary    string
 	Status     int // as egov verify's exit status
 	Signatures []verifySigView
+}
+
+type issuedView struct {
+	Code, Procedure, ProcedureCode, Agency, AgencyCode, At, State, Hash string
+	Report                                                              reportView
 }
 
 type verifySigView struct {
@@ -42,7 +65,7 @@ var errVerifyNoFile = apperr.New(apperr.Invalid, "verify.no_file",
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "verify.title", "")
 	if r.Method != http.MethodPost {
-		p.Data = verifyView{}
+		p.Data = verifyView{Action: "/xac-thuc-van-ban"}
 		s.render(w, r, http.StatusOK, "verify", p)
 		return
 	}
@@ -57,7 +80,7 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer func() { _, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20)) }()
-	rep, name, err := s.verifyUpload(r)
+	rep, name, err := s.verifyUpload(r, sha256.New())
 	if err != nil {
 		e := apperr.As(err)
 		if e.Code == apperr.Internal {
@@ -65,16 +88,16 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Errors = []FieldMsg{{Field: "tep", Message: e.Message(p.Lang)}}
-		p.Data = verifyView{}
+		p.Data = verifyView{Action: "/xac-thuc-van-ban"}
 		s.render(w, r, httpx.Status(e.Code), "verify", p)
 		return
 	}
-	p.Data = verifyViewOf(p.Lang, name, rep)
+	p.Data = verifyView{Action: "/xac-thuc-van-ban", Checked: true, Name: name, Report: reportOf(p, rep)}
 	s.render(w, r, http.StatusOK, "verify", p)
 }
 
 // verifyUpload reads the first file part of the form into the verifier.
-func (s *Server) verifyUpload(r *http.Request) (pades.Report, string, error) {
+func (s *Server) verifyUpload(r *http.Request, h hash.Hash) (pades.Report, string, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return pades.Report{}, "", errVerifyNoFile
@@ -95,7 +118,7 @@ func (s *Server) verifyUpload(r *http.Request) (pades.Report, string, error) {
 			part.Close()
 			continue
 		}
-		rep, err := s.Verifier.Check(r.Context(), part)
+		rep, err := s.Verifier.Check(r.Context(), io.TeeReader(part, h))
 		part.Close()
 		if errors.As(err, &mbe) {
 			err = signing.ErrTooLarge
@@ -104,8 +127,9 @@ func (s *Server) verifyUpload(r *http.Request) (pades.Report, string, error) {
 	}
 }
 
-func verifyViewOf(lang, name string, rep pades.Report) verifyView {
-	v := verifyView{Checked: true, Name: name, Summary: pickLang(lang, rep.Summary.VI, rep.Summary.EN), Status: rep.ExitStatus()}
+func reportOf(p *Page, rep pades.Report) reportView {
+	lang := p.Lang
+	v := reportView{P: p, Summary: pickLang(lang, rep.Summary.VI, rep.Summary.EN), Status: rep.ExitStatus()}
 	for _, sg := range rep.Signatures {
 		sv := verifySigView{Index: sg.Index, Verdict: translate(lang, "verify.verdict."+sg.Verdict.String()),
 			Class: sg.Verdict.String(), Signer: sg.Signer.Name, Org: sg.Signer.Organization, Code: sg.Signer.AgencyCode,
@@ -119,4 +143,99 @@ func verifyViewOf(lang, name string, rep pades.Report) verifyView {
 		v.Signatures = append(v.Signatures, sv)
 	}
 	return v
+}
+
+// issuedPage is where an e-result's QR code leads (GET
+// /xac-thuc-van-ban/{code}): who issued the result, for which procedure,
+// when, the digest and signatures of the original as issued; posting a
+// copy tells whether it is the original.
+func (s *Server) issuedPage(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("code")
+	p := s.page(r, "verify.issued_title", "")
+	if s.Verifier == nil || s.Blobs == nil {
+		httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "verify.off",
+			"Máy chủ này chưa bật chức năng xác thực chữ ký số.", "Signature verification is not enabled on this server."))
+		return
+	}
+	if s.TrackLimit != nil && !s.TrackLimit.AllowRequest(r) {
+		httpx.WriteError(w, r, apperr.New(apperr.TooMany, "verify.rate_limited",
+			"Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.", "Too many requests; please try again in a few minutes."))
+		return
+	}
+	res, err := s.Dossiers.ResultByCode(r.Context(), code)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	iv, err := s.issuedOf(r, p, res)
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return
+	}
+	p.Title = p.T("verify.issued_title") + " " + res.Code
+	v := verifyView{Action: "/xac-thuc-van-ban/" + url.PathEscape(res.Code), Issued: iv}
+	if r.Method != http.MethodPost {
+		p.Data = v
+		s.render(w, r, http.StatusOK, "verify", p)
+		return
+	}
+	defer func() { _, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20)) }()
+	h := sha256.New()
+	rep, name, err := s.verifyUpload(r, h)
+	if err != nil {
+		e := apperr.As(err)
+		if e.Code == apperr.Internal {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		p.Errors = []FieldMsg{{Field: "tep", Message: e.Message(p.Lang)}}
+		p.Data = v
+		s.render(w, r, httpx.Status(e.Code), "verify", p)
+		return
+	}
+	v.Checked, v.Name, v.Report = true, name, reportOf(p, rep)
+	v.Matches = hex.EncodeToString(h.Sum(nil)) == res.Hash
+	p.Data = v
+	s.render(w, r, http.StatusOK, "verify", p)
+}
+
+// issuedOf describes an issued result and verifies the original as kept.
+func (s *Server) issuedOf(r *http.Request, p *Page, res dossier.IssuedResult) (*issuedView, error) {
+	ctx := r.Context()
+	iv := &issuedView{Code: res.Code, Procedure: res.ProcedureName, ProcedureCode: res.ProcedureCode, Hash: res.Hash,
+		At: formatInstant(p.Lang, res.IssuedAt.In(calendar.Location())), State: p.T("verify.issued_waiting")}
+	if res.Returned {
+		iv.State = p.T("verify.issued_returned")
+	}
+	if a, err := s.Identity.Agency(ctx, res.AgencyID); err == nil {
+		iv.Agency, iv.AgencyCode = a.Name, a.Code
+	}
+	f, err := s.Blobs.Open(ctx, res.Hash)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rep, err := s.Verifier.Check(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	iv.Report = reportOf(p, rep)
+	return iv, nil
+}
+
+// signedLine tells, in a dossier's history, who signed a result
+// document: "Ký số bởi A, B (B-T)", or that it went out unsigned.
+func signedLine(lang string, data map[string]any) string {
+	if u, _ := data["unsigned"].(bool); u {
+		return translate(lang, "verify.unsigned")
+	}
+	names := deskStrings(data["signed_by"])
+	if len(names) == 0 {
+		return ""
+	}
+	l := translate(lang, "verify.signed_by") + " " + strings.Join(names, ", ")
+	if lv, _ := data["signature_level"].(string); lv != "" {
+		l += " (PAdES " + lv + ")"
+	}
+	return l
 }

@@ -207,6 +207,12 @@ func issue(template *x509.Certificate, pub crypto.PublicKey, issuer *x509.Certif
 		return nil, err
 	}
 	template.SerialNumber = serial
+	// Signing libraries stamp CMS signatures and timestamp tokens with the
+	// host's wall clock: a certificate must not start after it, even when
+	// egov runs on an injected clock (tests of deadlines in the future).
+	if wall := time.Now().Add(-backdate); template.NotBefore.After(wall) {
+		template.NotBefore = wall
+	}
 	parent := template
 	if issuer != nil {
 		parent = issuer

@@ -1,0 +1,122 @@
+package app_test
+
+import (
+	"bytes"
+	"net/url"
+	"strings"
+	"testing"
+
+	"egov/internal/attach/attachtest"
+	"egov/internal/catalog"
+	"egov/internal/dossier"
+	"egov/internal/signing/pades"
+)
+
+// resultFile uploads a real one-page PDF as username and returns it as a
+// result document to issue.
+func resultFile(t *testing.T, s *server, username string) *dossier.FileRef {
+	t.Helper()
+	id := newAPIClient(t, s).upload(username, "ket-qua.pdf", attachtest.PDF(1, "ket qua giai quyet"))
+	p, ctx := principal(t, s, username)
+	refs, err := s.app.Dossiers.Resolve(ctx, p, []int64{id}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &refs[0]
+}
+
+// The result is signed by the leader who issues it and then by the ward
+// (certificates issued on demand by the demo's built-in CA); the history
+// says so; the QR code's page shows who issued it and verifies the
+// original; the applicant's copy is recognised as the original, another
+// file is not; an unknown code is a clear 404.
+func TestResultSignedAndVerifiable(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, s *server) {
+		ctx := t.Context()
+		unit, err := s.app.Identity.AgencyByCode(ctx, "000.01.20.H37")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, pctx := principal(t, s, "congdan")
+		d, err := s.app.Dossiers.Submit(pctx, p, dossier.Submission{ProcedureCode: procExtract, ReceivingUnitID: unit.ID, Values: extractForm("UBND phường Chi Lăng")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act(t, s, "motcua.xa", d.Code, catalog.ActReceive, dossier.Input{})
+		upload := resultFile(t, s, "lanhdao.xa")
+		leader, lctx := principal(t, s, "lanhdao.xa")
+		ch, err := s.app.Dossiers.Act(lctx, leader, d.Code, catalog.ActIssueResult, dossier.Input{Result: upload})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc := d.Code + "-KQ1"
+		if ch.ResultCode != rc {
+			t.Fatalf("result code %q, want %q", ch.ResultCode, rc)
+		}
+		v, err := s.app.Dossiers.Get(pctx, p, d.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res dossier.File
+		for _, f := range v.Files {
+			if f.Purpose == "result" {
+				res = f
+			}
+		}
+		if res.Hash == "" || res.Hash == upload.Hash || res.Size <= upload.Size || res.ResultCode != rc {
+			t.Fatalf("result file %+v: want the signed document, not the upload %s", res, upload.Hash)
+		}
+
+		an := s.browser()
+		s.webLogin(an, "congdan")
+		file := s.do(an, "GET", "/ho-so/"+d.Code+"/tep/"+strconvI(res.ID), "", nil)
+		if file.status != 200 {
+			t.Fatalf("download: %d", file.status)
+		}
+		rep, err := pades.Verify(strings.NewReader(file.body), int64(len(file.body)), pades.VerifyOptions{})
+		if err != nil || len(rep.Signatures) != 2 {
+			t.Fatalf("downloaded result: %v, %d signatures", err, len(rep.Signatures))
+		}
+		if rep.Signatures[0].Signer.Name == "" || rep.Signatures[1].Signer.AgencyCode == "" {
+			t.Errorf("signers: %+v then %+v", rep.Signatures[0].Signer, rep.Signatures[1].Signer)
+		}
+		expect(t, "History", s.do(an, "GET", "/ho-so/"+d.Code, "", nil), 200, "Ký số bởi", "PAdES B-T", rc)
+
+		// The receipt carries the one-stop unit's signature and is kept as
+		// first issued: the applicant and the desk get the same bytes.
+		receipt := s.do(an, "GET", "/ho-so/"+d.Code+"/phieu/giay-tiep-nhan", "", nil)
+		desk := s.browser()
+		s.webLogin(desk, "motcua.xa")
+		again := s.do(desk, "GET", "/mot-cua/ho-so/"+d.Code+"/phieu/giay-tiep-nhan", "", nil)
+		if receipt.status != 200 || again.status != 200 || receipt.body != again.body {
+			t.Fatalf("receipt: %d then %d, same bytes %v", receipt.status, again.status, receipt.body == again.body)
+		}
+		frep, err := pades.Verify(strings.NewReader(receipt.body), int64(len(receipt.body)), pades.VerifyOptions{})
+		if err != nil || len(frep.Signatures) != 1 || frep.Signatures[0].Signer.AgencyCode != "000.01.20.H37" || !frep.Signatures[0].Intact {
+			t.Fatalf("receipt signatures: %v %+v", err, frep.Signatures)
+		}
+
+		page := "/xac-thuc-van-ban/" + url.PathEscape(rc)
+		r := s.do(s.browser(), "GET", page, "", nil)
+		expect(t, "QRPage", r, 200, "Xác thực kết quả điện tử", rc, "Trích lục", res.Hash, "Chữ ký số trên bản gốc",
+			"chờ trả cho người nộp", "có dấu thời gian tin cậy")
+		if n := strings.Count(r.body, "verdict-valid"); n != 2 {
+			t.Errorf("QR page: %d valid signatures, want 2", n)
+		}
+		if strings.Contains(r.body, "Nguyễn Văn An") {
+			t.Error("the public page discloses the applicant")
+		}
+		body, ct := multipartFile("tep", "ban-cua-toi.pdf", []byte(file.body))
+		expect(t, "CopyMatches", s.do(s.browser(), "POST", page, body, map[string]string{"Content-Type": ct}), 200, "trùng khớp từng byte")
+		other, ct := multipartFile("tep", "ban-khac.pdf", attachtest.PDF(1, "ket qua giai quyet"))
+		expect(t, "CopyDiffers", s.do(s.browser(), "POST", page, other, map[string]string{"Content-Type": ct}), 200, "KHÔNG phải bản gốc")
+		expect(t, "UnknownCode", s.do(s.browser(), "GET", "/xac-thuc-van-ban/"+d.Code+"-KQ9", "", nil), 404, "Không tìm thấy kết quả điện tử")
+		expect(t, "NotACode", s.do(s.browser(), "GET", "/xac-thuc-van-ban/abc", "", nil), 404)
+
+		expect(t, "DeskHistory", s.do(desk, "GET", "/mot-cua/ho-so/"+d.Code, "", nil), 200, "Ký số bởi")
+		if !bytes.Contains([]byte(file.body), []byte("/ByteRange")) {
+			t.Error("no signature dictionary in the result")
+		}
+	})
+}
