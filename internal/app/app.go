@@ -381,7 +381,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 		Sign: a.signForm, Archive: &forms.Archive{DB: a.DB, Blobs: a.blobs, Now: a.now}}
 	a.mail.SetAttach(a.mailForms)
 	w, err := web.New(web.Deps{Log: a.Log, Identity: a.Identity, Audit: a.Audit, Calendar: a.Calendar, Catalog: a.Catalog,
-		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
+		Dossiers: a.Dossiers, Mail: a.mail, Uploads: uploads, Forms: a.forms, Verifier: verifier, PKI: a.PKI, Blobs: a.blobs, TrackLimit: trackLimit, Box: a.Box, OIDC: rp,
 		SecureCookies: cfg.SecureCookies(), PublicURL: cfg.PublicURL, Province: province, ProvinceEn: provinceEn, Now: a.now})
 	if err != nil {
 		return err

@@ -92,4 +92,17 @@ func (s *Server) Register(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("GET /quan-tri/nhat-ky", s.requireSystemAdmin(s.auditPage))
 	mux.HandleFunc("POST /quan-tri/nhat-ky/kiem-tra", s.requireSystemAdmin(s.auditVerify))
+	// Keys and certificates (admin_pki.go): what egov pki does, for admins
+	mux.HandleFunc("GET /quan-tri/chung-thu-so", s.requireAdmin(s.pkiList))
+	mux.HandleFunc("GET /quan-tri/chung-thu-so/cap", s.requireAdmin(s.pkiIssueForm))
+	mux.HandleFunc("POST /quan-tri/chung-thu-so/cap", s.requireAdmin(s.pkiIssue))
+	mux.HandleFunc("GET /quan-tri/chung-thu-so/nhap", s.requireAdmin(s.pkiImportForm))
+	mux.HandleFunc("POST /quan-tri/chung-thu-so/nhap", s.requireAdmin(s.pkiImport))
+	mux.HandleFunc("GET /quan-tri/chung-thu-so/{id}/tai-ve", s.requireAdmin(s.pkiPEM))
+	mux.HandleFunc("GET /quan-tri/chung-thu-so/{id}/thu-hoi", s.requireAdmin(s.pkiRevokeForm))
+	mux.HandleFunc("POST /quan-tri/chung-thu-so/{id}/thu-hoi", s.requireAdmin(s.pkiRevoke))
+	mux.HandleFunc("GET /quan-tri/tin-cay", s.requireSystemAdmin(s.trustList))
+	mux.HandleFunc("POST /quan-tri/tin-cay", s.requireSystemAdmin(s.trustAdd))
+	mux.HandleFunc("GET /quan-tri/tin-cay/{id}/xoa", s.requireSystemAdmin(s.trustRemoveForm))
+	mux.HandleFunc("POST /quan-tri/tin-cay/{id}/xoa", s.requireSystemAdmin(s.trustRemove))
 }

@@ -30,6 +30,7 @@ import (
 	"egov/internal/platform/blob"
 	"egov/internal/platform/secretbox"
 	"egov/internal/signing"
+	"egov/internal/signing/pki"
 )
 
 //go:embed templates/*.html
@@ -51,6 +52,7 @@ type Deps struct {
 	Blobs         blob.Store        // to download a dossier's files
 	Forms         *forms.Printer    // the one-stop forms as PDF
 	Verifier      *signing.Verifier // the public signature verifier; nil: off
+	PKI           *pki.Service      // keys and certificates; nil: those pages are off
 	TrackLimit    *httpx.Limiter
 	Box           *secretbox.Box
 	OIDC          *oidclogin.RelyingParty // nil: citizen login through OpenID Connect is off

@@ -11,8 +11,18 @@
 //     attribute (the content of PAdES B-T);
 //   - CRLs/OCSP responses given: embedded in the Adobe
 //     revocationInfoArchival signed attribute ("LTV" for PKCS#7), which
-//     Verify reads. This is not PAdES B-LT: the library writes no Document
-//     Security Store (/DSS) and no document timestamp (no B-LTA).
+//     Verify reads. This alone is not PAdES B-LT;
+//   - then CollectDSS and AddDSS: the chains of every signature and of its
+//     timestamp authority, CRLs and OCSP responses in a Document Security
+//     Store (/DSS, with one /VRI entry per signature) added by incremental
+//     update (the content of PAdES B-LT). No document timestamp yet (no
+//     B-LTA).
+//
+// AddDSS writes stream objects, a /DSS dictionary merged with an existing
+// one, the catalog under its own object number with its other keys copied
+// (references stay references) and a cross-reference section of the same
+// kind as the file's last one, table or stream. It refuses encrypted
+// files.
 //
 // The library writes SubFilter adbe.pkcs7.detached (not
 // ETSI.CAdES.detached): strict PAdES validators (EU DSS) classify the
@@ -43,12 +53,17 @@
 //     uses its genTime as signing time, else the claimed signing time (and
 //     says so);
 //   - chains the certificate to Roots at that time (intermediates from the
-//     CMS, at most 10 certificates);
+//     CMS and the last revision's /DSS, at most 10 certificates);
 //   - checks revocation of every certificate of the chain but the root in
-//     the CRLs given and those embedded (CRL and OCSP);
+//     the CRLs given and those embedded (CMS and /DSS, CRL and OCSP);
 //   - tells what was appended after the signature: nothing, only later
-//     signatures (each revision checked to add only what signing needs), or
-//     other changes.
+//     signatures (each revision checked to add only what signing needs),
+//     only validation data (revisions that add new objects and change
+//     nothing in the catalog but /DSS, with cross-reference entries
+//     pointing only at their own objects), or other changes;
+//   - gives the level reached: B-B, B-T with a trusted timestamp, B-LT when
+//     the signer certificate's revocation status also comes from the /DSS
+//     (the timestamp authority's own revocation data is not required).
 //
 // Each signature gets one verdict (Valid, Invalid, Indeterminate) with a
 // sentence in Vietnamese and English; Report.ExitStatus gives 0/1/2/3.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -84,8 +85,9 @@ type Change int
 
 const (
 	NoChange       Change = iota // the signature covers the whole file
-	SignaturesOnly               // only later revisions that each end with a signature
-	OtherChanges                 // at least one revision that is not a signature
+	SignaturesOnly               // only later revisions that each end with a signature (validation data may be added too)
+	OtherChanges                 // at least one revision that is neither a signature nor validation data
+	ValidationData               // only revisions adding validation data (a /DSS), no signature
 )
 
 func (c Change) String() string {
@@ -96,16 +98,19 @@ func (c Change) String() string {
 		return "signatures"
 	case OtherChanges:
 		return "other"
+	case ValidationData:
+		return "validation_data"
 	}
 	return "unknown"
 }
 
-// MarshalText writes the change as "none", "signatures" or "other".
+// MarshalText writes the change as "none", "signatures", "other" or
+// "validation_data".
 func (c Change) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
 // UnmarshalText reads what MarshalText writes.
 func (c *Change) UnmarshalText(b []byte) error {
-	for _, k := range []Change{NoChange, SignaturesOnly, OtherChanges} {
+	for _, k := range []Change{NoChange, SignaturesOnly, OtherChanges, ValidationData} {
 		if string(b) == k.String() {
 			*c = k
 			return nil
@@ -113,6 +118,16 @@ func (c *Change) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("pades: unknown change %q", b)
 }
+
+// Level is the PAdES baseline level a signature's content reaches.
+type Level string
+
+const (
+	LevelNone Level = ""     // invalid signature
+	LevelBB   Level = "B-B"  // signed attributes with the signer's certificate
+	LevelBT   Level = "B-T"  // plus a trusted signature timestamp
+	LevelBLT  Level = "B-LT" // plus, in the document security store, revocation data for the signer's certificate
+)
 
 // SignerInfo is who signed, from the certificate.
 type SignerInfo struct {
@@ -151,6 +166,12 @@ type SignatureReport struct {
 
 	ChangedAfter Change `json:"changed_after"`
 	AddedAfter   int    `json:"signatures_after"` // later signatures
+
+	// Level is the baseline level reached (empty when Invalid).
+	Level Level `json:"level"`
+	// RevocationFromDSS: the signer certificate's status comes from the
+	// document security store.
+	RevocationFromDSS bool `json:"revocation_from_dss"`
 
 	Verdict Verdict   `json:"verdict"`
 	Summary Message   `json:"summary"`
@@ -262,12 +283,14 @@ func Verify(r io.ReaderAt, size int64, opt VerifyOptions) (rep Report, err error
 		}
 	}
 	revEnds := revisionEnds(data)
+	dss := readDSS(data)
+	var dssOK map[[2]int64]bool // cache of dssRevisionOK per revision
 	for i, raw := range raws {
-		sr := verifyOne(data, raw, opt, extraCRLs)
+		sr := verifyOne(data, raw, opt, extraCRLs, &dss)
 		sr.Index = i + 1
 		if raw.Err == nil {
-			var mixed bool
-			sr.ChangedAfter, sr.AddedAfter, mixed = changeAfter(data, raw.End(), sigEnds, revEnds)
+			var mixed, validation bool
+			sr.ChangedAfter, sr.AddedAfter, mixed, validation = changeAfter(data, raw.End(), sigEnds, revEnds, &dssOK)
 			if mixed {
 				sr.Notes = append(sr.Notes, msg("Một lần ký sau chữ ký này còn thay đổi nội dung tài liệu (trang, nội dung hoặc tài nguyên của trang), không chỉ thêm chữ ký.",
 					"A later signing revision also changed the document's content (pages, page contents or resources), not only added a signature."))
@@ -280,21 +303,30 @@ func Verify(r io.ReaderAt, size int64, opt VerifyOptions) (rep Report, err error
 				sr.Notes = append(sr.Notes, msg("Sau chữ ký này tệp đã được bổ sung nội dung khác ngoài chữ ký (cập nhật tăng dần): phần đã ký không đổi nhưng tài liệu hiển thị có thể khác với tài liệu đã ký.",
 					"Content other than signatures was appended after this signature (incremental update): the signed part is unchanged, but the document shown may differ from the one signed."))
 			}
+			if validation && sr.ChangedAfter != OtherChanges {
+				sr.Notes = append(sr.Notes, msg("Sau chữ ký này tệp được bổ sung dữ liệu kiểm tra hiệu lực (kho DSS: chứng thư, CRL, OCSP); phần đã ký và nội dung tài liệu không thay đổi.",
+					"Validation data (a document security store: certificates, CRLs, OCSP responses) was added after this signature; the signed part and the document's content are unchanged."))
+			}
 		}
 		rep.Signatures = append(rep.Signatures, sr)
 	}
 	last := raws[len(raws)-1]
-	rep.ChangedAfterLast = last.Err != nil || !onlyWS(data[last.End():])
+	rep.ChangedAfterLast = last.Err != nil ||
+		!onlyWS(data[last.End():]) && rep.Signatures[len(rep.Signatures)-1].ChangedAfter != ValidationData
 	rep.Summary = summarize(rep)
 	return rep, nil
 }
 
 // changeAfter classifies what follows a signature ending at end. mixed
 // reports a later revision that ends with a signature but also changes
-// the document's content.
-func changeAfter(data []byte, end int64, sigEnds map[int64]bool, revEnds []int64) (c Change, n int, mixed bool) {
+// the document's content; validation a later revision that only adds
+// validation data (see dssRevisionOK, whose results are cached in cache).
+func changeAfter(data []byte, end int64, sigEnds map[int64]bool, revEnds []int64, cache *map[[2]int64]bool) (c Change, n int, mixed, validation bool) {
 	if onlyWS(data[end:]) {
-		return NoChange, 0, false
+		return NoChange, 0, false, false
+	}
+	if *cache == nil {
+		*cache = map[[2]int64]bool{}
 	}
 	other := false
 	prev := end
@@ -308,17 +340,32 @@ func changeAfter(data []byte, end int64, sigEnds map[int64]bool, revEnds []int64
 				other, mixed = true, true
 			}
 		} else {
-			other = true
+			k := [2]int64{prev, e}
+			ok, seen := (*cache)[k]
+			if !seen {
+				// Each check scans the file up to the revision: a cheap
+				// filter first, and a bound on how many are made.
+				ok = len(*cache) < maxDSSRevisions && bytes.Contains(data[prev:e], []byte("/DSS")) && dssRevisionOK(data, prev, e)
+				(*cache)[k] = ok
+			}
+			if ok {
+				validation = true
+			} else {
+				other = true
+			}
 		}
 		prev = e
 	}
 	if !onlyWS(data[prev:]) {
 		other = true
 	}
-	if other {
-		return OtherChanges, n, mixed
+	switch {
+	case other:
+		return OtherChanges, n, mixed, validation
+	case n == 0:
+		return ValidationData, 0, false, true
 	}
-	return SignaturesOnly, n, false
+	return SignaturesOnly, n, false, validation
 }
 
 func trimWSEnd(data []byte, e int64) int64 {
@@ -355,6 +402,7 @@ type sigCtx struct {
 	p7    *pkcs7.PKCS7
 	leaf  *x509.Certificate
 	attrs []signedAttr
+	dss   *dssData // the last revision's document security store
 }
 
 func (c *sigCtx) fail(v Verdict, m Message) {
@@ -371,9 +419,10 @@ func (c *sigCtx) fail(v Verdict, m Message) {
 
 func (c *sigCtx) note(m Message) { c.rep.Notes = append(c.rep.Notes, m) }
 
-func verifyOne(data []byte, raw rawSig, opt VerifyOptions, extraCRLs []*x509.RevocationList) (sr SignatureReport) {
+func verifyOne(data []byte, raw rawSig, opt VerifyOptions, extraCRLs []*x509.RevocationList, dss *dssData) (sr SignatureReport) {
 	sr.ByteRange = raw.ByteRange
-	c := &sigCtx{rep: &sr}
+	c := &sigCtx{rep: &sr, dss: dss}
+	defer c.level()
 	if raw.Err != nil {
 		sr.Verdict = Invalid
 		sr.Summary = msg("Chữ ký không hợp lệ: vùng dữ liệu được ký (ByteRange) không khớp với tệp (%s).",
@@ -594,6 +643,9 @@ func (c *sigCtx) timestamp(sig []byte, opt VerifyOptions) (time.Time, Message) {
 	for _, ct := range tok.Certificates {
 		inter.AddCert(ct)
 	}
+	for _, ct := range c.dss.certs {
+		inter.AddCert(ct)
+	}
 	chains, err := tsa.Verify(x509.VerifyOptions{Roots: opt.Roots, Intermediates: inter, CurrentTime: ts.Time,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil || opt.Roots == nil {
@@ -613,6 +665,9 @@ func (c *sigCtx) chain(opt VerifyOptions, t time.Time) []*x509.Certificate {
 		if !ct.Equal(c.leaf) {
 			inter.AddCert(ct)
 		}
+	}
+	for _, ct := range c.dss.certs {
+		inter.AddCert(ct)
 	}
 	if opt.Roots == nil {
 		c.fail(Indeterminate, msg("Chưa xác định: không có chứng thư gốc tin cậy nào được cấu hình.", "Indeterminate: no trusted root is configured."))
@@ -663,10 +718,28 @@ func parseCRLs(raw [][]byte) []*x509.RevocationList {
 }
 
 // revocation checks each certificate of the chain but the root against
-// the CRLs (given and embedded) and embedded OCSP responses.
+// the CRLs (given, embedded in the CMS and in the document security
+// store) and the OCSP responses (CMS and store).
 func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra []*x509.RevocationList) {
 	crls := append([]*x509.RevocationList(nil), extra...)
 	var ocsps [][]byte
+	// Store items come first; only CRLs of an issuer in the chain are
+	// kept, so a large store does not crowd out the signature's own data.
+	fromDSS := map[*x509.RevocationList]bool{}
+	for _, l := range c.dss.crls {
+		if len(crls) >= maxRevocation {
+			break
+		}
+		for _, ct := range chain[1:] {
+			if bytes.Equal(l.RawIssuer, ct.RawSubject) {
+				crls = append(crls, l)
+				fromDSS[l] = true
+				break
+			}
+		}
+	}
+	dssOCSPs := len(c.dss.ocsps)
+	ocsps = append(ocsps, c.dss.ocsps[:min(dssOCSPs, maxRevocation)]...)
 	var ria revocation.InfoArchival
 	if err := c.attr(oidRevocationInfo, &ria); err == nil {
 		for _, r := range ria.CRL {
@@ -695,12 +768,13 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 	t := c.rep.SigningTime
 	for i := 0; i+1 < len(chain); i++ {
 		cert, issuer := chain[i], chain[i+1]
-		known, revokedAt, found := false, time.Time{}, false
+		known, revokedAt, found, dssKnown := false, time.Time{}, false, false
 		for _, l := range crls {
 			if !bytes.Equal(l.RawIssuer, issuer.RawSubject) || l.CheckSignatureFrom(issuer) != nil {
 				continue
 			}
 			known = true
+			dssKnown = dssKnown || fromDSS[l]
 			for _, e := range l.RevokedCertificateEntries {
 				if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
 					if !found || e.RevocationTime.Before(revokedAt) {
@@ -709,12 +783,13 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 				}
 			}
 		}
-		for _, o := range ocsps {
+		for k, o := range ocsps {
 			r, err := ocsp.ParseResponseForCert(o, cert, issuer)
 			if err != nil {
 				continue
 			}
 			known = true
+			dssKnown = dssKnown || k < dssOCSPs
 			if r.Status == ocsp.Revoked && (!found || r.RevokedAt.Before(revokedAt)) {
 				revokedAt, found = r.RevokedAt, true
 			}
@@ -726,6 +801,7 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 		}
 		if i == 0 {
 			c.rep.RevocationOK = known
+			c.rep.RevocationFromDSS = dssKnown
 		}
 		switch {
 		case found && !revokedAt.After(t):
@@ -754,6 +830,36 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 		case known && i == 0:
 			c.note(msg("Chứng thư của người ký không bị thu hồi theo CRL/OCSP hiện có.", "The signer's certificate is not revoked according to the CRL/OCSP data available."))
 		}
+		if dssKnown && i == 0 {
+			c.note(msg("Thông tin thu hồi của chứng thư người ký có trong kho dữ liệu kiểm tra hiệu lực (DSS) của tệp.",
+				"Revocation information for the signer's certificate is in the file's document security store (DSS)."))
+		}
+	}
+}
+
+// level records the baseline level reached, with a note, and adds it to
+// the summary of a valid signature.
+func (c *sigCtx) level() {
+	sr := c.rep
+	switch {
+	case sr.Verdict == Invalid || !sr.SignatureOK:
+		sr.Level = LevelNone
+		return
+	case sr.TimeFromTimestamp && sr.RevocationFromDSS:
+		sr.Level = LevelBLT
+		c.note(msg("Mức chữ ký: B-LT (có dấu thời gian tin cậy và dữ liệu kiểm tra hiệu lực lâu dài trong kho DSS của tệp).",
+			"Signature level: B-LT (a trusted timestamp and long-term validation data in the file's document security store)."))
+	case sr.TimeFromTimestamp:
+		sr.Level = LevelBT
+		c.note(msg("Mức chữ ký: B-T (có dấu thời gian tin cậy; chưa có dữ liệu kiểm tra hiệu lực lâu dài trong kho DSS).",
+			"Signature level: B-T (a trusted timestamp; no long-term validation data in a document security store)."))
+	default:
+		sr.Level = LevelBB
+		c.note(msg("Mức chữ ký: B-B (chưa có dấu thời gian tin cậy).", "Signature level: B-B (no trusted timestamp)."))
+	}
+	if sr.Verdict == Valid {
+		sr.Summary.VI = strings.TrimSuffix(sr.Summary.VI, ".") + fmt.Sprintf(" (mức %s).", sr.Level)
+		sr.Summary.EN = strings.TrimSuffix(sr.Summary.EN, ".") + fmt.Sprintf(" (level %s).", sr.Level)
 	}
 }
 
