@@ -81,7 +81,7 @@ func TestResultSignedAndVerifiable(t *testing.T) {
 		if rep.Signatures[0].Signer.Name == "" || rep.Signatures[1].Signer.AgencyCode == "" {
 			t.Errorf("signers: %+v then %+v", rep.Signatures[0].Signer, rep.Signatures[1].Signer)
 		}
-		expect(t, "History", s.do(an, "GET", "/ho-so/"+d.Code, "", nil), 200, "Ký số bởi", "PAdES B-T", rc)
+		expect(t, "History", s.do(an, "GET", "/ho-so/"+d.Code, "", nil), 200, "Ký số bởi", "PAdES B-LT", rc)
 
 		// The receipt carries the one-stop unit's signature and is kept as
 		// first issued: the applicant and the desk get the same bytes.

@@ -3,6 +3,7 @@ package signing
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"image"
@@ -146,7 +147,56 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 	}
 	out.Organisation = agency.Name
 	out.Level = level(tsa)
-	return doc, out, nil
+	return is.longTerm(ctx, doc, &out)
+}
+
+// longTerm adds the Document Security Store to a timestamped document:
+// the chains of its signers and of the timestamp authority with their
+// CRLs, so that it still verifies offline after the certificates expire
+// (PAdES B-LT).
+func (is *Issuer) longTerm(ctx context.Context, doc []byte, out *Signed) ([]byte, Signed, error) {
+	if out.Level != "B-T" {
+		return doc, *out, nil
+	}
+	cas, err := is.cas(ctx)
+	if err != nil {
+		return nil, *out, err
+	}
+	src := pades.DSSSources{CRL: func(issuer *x509.Certificate) ([]byte, error) {
+		for _, c := range cas {
+			if bytes.Equal(c.Cert.Raw, issuer.Raw) {
+				return is.PKI.CRL(ctx, c.ID)
+			}
+		}
+		return nil, nil // a CA egov does not run: the verifier looks it up
+	}}
+	for _, c := range cas {
+		if c.Kind == pki.KindRoot {
+			src.Certs = append(src.Certs, c.Cert)
+		}
+	}
+	d, err := pades.CollectDSS(bytes.NewReader(doc), int64(len(doc)), src)
+	if err != nil {
+		return nil, *out, err
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(doc) + 16<<10)
+	if err := pades.AddDSS(&buf, bytes.NewReader(doc), int64(len(doc)), d); err != nil {
+		return nil, *out, err
+	}
+	out.Level = "B-LT"
+	return buf.Bytes(), *out, nil
+}
+
+// cas are the certification authorities egov runs (built-in root and
+// issuing CAs).
+func (is *Issuer) cas(ctx context.Context) ([]*pki.Certificate, error) {
+	roots, err := is.PKI.List(ctx, pki.KindRoot)
+	if err != nil {
+		return nil, err
+	}
+	issuing, err := is.PKI.List(ctx, pki.KindIssuing)
+	return append(roots, issuing...), err
 }
 
 // SignForm adds the agency's organisation signature to a form it issues,
@@ -189,7 +239,7 @@ func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]b
 	}
 	out.Organisation = agency.Name
 	out.Level = level(tsa)
-	return doc, out, nil
+	return is.longTerm(ctx, doc, &out)
 }
 
 // crls is the current revocation list of the CA that issued c, embedded

@@ -120,7 +120,7 @@ func TestSignResultPersonThenAgency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if who.Person != "Trần Thị Hường" || who.Organisation != e.agency.Name || who.Level != "B-T" {
+	if who.Person != "Trần Thị Hường" || who.Organisation != e.agency.Name || who.Level != "B-LT" {
 		t.Fatalf("signed = %+v", who)
 	}
 	if !bytes.HasPrefix(out, in) {
@@ -137,8 +137,9 @@ func TestSignResultPersonThenAgency(t *testing.T) {
 		t.Errorf("second signer's unit %q, want the agency code", got)
 	}
 	for _, s := range rep.Signatures {
-		if !s.TimeFromTimestamp {
-			t.Errorf("signature %d: time not proven by a timestamp", s.Index)
+		if !s.TimeFromTimestamp || s.Level != pades.LevelBLT || !s.RevocationOK {
+			t.Errorf("signature %d: time proven %v, level %q, revocation checked %v; want a B-LT signature",
+				s.Index, s.TimeFromTimestamp, s.Level, s.RevocationOK)
 		}
 	}
 	// poppler sees the two signatures too, and the page renders.

@@ -3,6 +3,8 @@ package pades
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/asn1"
@@ -465,23 +467,38 @@ func verifyOne(data []byte, raw rawSig, opt VerifyOptions, extraCRLs []*x509.Rev
 	hh.Write(data[br[0] : br[0]+br[1]])
 	hh.Write(data[br[2] : br[2]+br[3]])
 	digest := hh.Sum(nil)
-	var md []byte
-	if err := c.attr(oidMessageDigest, &md); err != nil {
-		c.fail(Invalid, msg("Chữ ký không hợp lệ: thiếu giá trị băm của tài liệu trong chữ ký.", "The signature is invalid: the document digest attribute is missing."))
-		return sr
-	}
-	if subtle.ConstantTimeCompare(md, digest) != 1 {
-		c.fail(Invalid, msg("Chữ ký không hợp lệ: tài liệu đã bị sửa đổi sau khi ký (giá trị băm không khớp).",
-			"The signature is invalid: the document was modified after signing (digest mismatch)."))
-		return sr
-	}
-	sr.Intact = true
+	if len(c.attrs) == 0 {
+		// No signed attributes (RFC 5652 allows it, adbe.pkcs7.detached
+		// does not forbid it): the signature value is over the document's
+		// digest itself, so integrity and the signature value are one
+		// check, and a changed document cannot be told from a forged value.
+		if err := checkDigestSignature(c.leaf, h, digest, si.EncryptedDigest); err != nil {
+			c.fail(Invalid, msg("Chữ ký không hợp lệ: tài liệu đã bị sửa đổi sau khi ký hoặc giá trị chữ ký không đúng (chữ ký không có thuộc tính được ký nên không phân biệt được hai trường hợp).",
+				"The signature is invalid: the document was modified after signing or the signature value is wrong (without signed attributes the two cannot be told apart)."))
+			return sr
+		}
+		sr.Intact = true
+		c.note(msg("Chữ ký không có thuộc tính được ký: không có thời điểm ký do người ký khai.",
+			"The signature has no signed attributes: the signer claims no signing time."))
+	} else {
+		var md []byte
+		if err := c.attr(oidMessageDigest, &md); err != nil {
+			c.fail(Invalid, msg("Chữ ký không hợp lệ: thiếu giá trị băm của tài liệu trong chữ ký.", "The signature is invalid: the document digest attribute is missing."))
+			return sr
+		}
+		if subtle.ConstantTimeCompare(md, digest) != 1 {
+			c.fail(Invalid, msg("Chữ ký không hợp lệ: tài liệu đã bị sửa đổi sau khi ký (giá trị băm không khớp).",
+				"The signature is invalid: the document was modified after signing (digest mismatch)."))
+			return sr
+		}
+		sr.Intact = true
 
-	// 2. Signature value over the signed attributes.
-	if err := checkSignerInfo(c.leaf, c.attrs, si.DigestAlgorithm.Algorithm, si.DigestEncryptionAlgorithm.Algorithm, si.EncryptedDigest); err != nil {
-		c.fail(Invalid, msg("Chữ ký không hợp lệ: giá trị chữ ký không đúng với chứng thư của người ký.",
-			"The signature is invalid: the signature value does not match the signer's certificate."))
-		return sr
+		// 2. Signature value over the signed attributes.
+		if err := checkSignerInfo(c.leaf, c.attrs, si.DigestAlgorithm.Algorithm, si.DigestEncryptionAlgorithm.Algorithm, si.EncryptedDigest); err != nil {
+			c.fail(Invalid, msg("Chữ ký không hợp lệ: giá trị chữ ký không đúng với chứng thư của người ký.",
+				"The signature is invalid: the signature value does not match the signer's certificate."))
+			return sr
+		}
 	}
 	sr.SignatureOK = true
 	if c.leaf.KeyUsage != 0 && c.leaf.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
@@ -565,6 +582,21 @@ func hashFor(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 		return crypto.SHA512, true
 	}
 	return 0, false
+}
+
+// checkDigestSignature verifies a signature made directly over a digest
+// (a SignerInfo without signed attributes).
+func checkDigestSignature(leaf *x509.Certificate, h crypto.Hash, digest, sig []byte) error {
+	switch pub := leaf.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(pub, h, digest, sig)
+	case *ecdsa.PublicKey:
+		if !ecdsa.VerifyASN1(pub, digest, sig) {
+			return errors.New("ecdsa: invalid signature")
+		}
+		return nil
+	}
+	return errors.New("unsupported public key")
 }
 
 // checkSignerInfo verifies the signature over the DER SET OF signed
