@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,6 +93,10 @@ func TestResultSignedAndVerifiable(t *testing.T) {
 		again := s.do(desk, "GET", "/mot-cua/ho-so/"+d.Code+"/phieu/giay-tiep-nhan", "", nil)
 		if receipt.status != 200 || again.status != 200 || receipt.body != again.body {
 			t.Fatalf("receipt: %d then %d, same bytes %v", receipt.status, again.status, receipt.body == again.body)
+		}
+		if dir := os.Getenv("EGOV_SCREENSHOTS"); dir != "" && strings.HasSuffix(t.Name(), "sqlite") {
+			_ = os.WriteFile(filepath.Join(dir, "signed-receipt.pdf"), []byte(receipt.body), 0o600)
+			_ = os.WriteFile(filepath.Join(dir, "signed-result.pdf"), []byte(file.body), 0o600)
 		}
 		frep, err := pades.Verify(strings.NewReader(receipt.body), int64(len(receipt.body)), pades.VerifyOptions{})
 		if err != nil || len(frep.Signatures) != 1 || frep.Signatures[0].Signer.AgencyCode != "000.01.20.H37" || !frep.Signatures[0].Intact {

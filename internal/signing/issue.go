@@ -230,7 +230,7 @@ func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]b
 		return nil, out, err
 	}
 	b := geo.Box
-	rect := [4]float64{b[2] - 14 - 150, b[3] - 8 - 30, b[2] - 14, b[3] - 8}
+	rect := [4]float64{b[2] - 14 - 170, b[3] - 4 - 26, b[2] - 14, b[3] - 4} // above the form number line
 	opt := pades.Options{TSAURL: tsa, Reason: "Ban hanh", Location: agency.Province, MaxSize: is.maxBytes(),
 		Appearance: &pades.Appearance{Page: 1, Rect: rect, Text: pades.AppearanceText{Name: agency.Name, Time: time.Now()}},
 		CRLs:       is.crls(ctx, org)}
