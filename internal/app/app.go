@@ -372,6 +372,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	// The public verifier reads PDFs of up to 100 MB, spooled to a temporary
 	// file; the trust store comes with the built-in CA.
 	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir(), Roots: a.PKI.RootPool}
+	a.Dossiers.SetSignatureChecker(a.signedCheck(verifier))
 	// Uploads are checked by content, and a PDF's signatures at once: an
 	// invalid one is refused with the reason.
 	uploads := dossier.NewUploads(a.Dossiers, attach.New(a.blobs, attach.Limits{MaxBytes: int64(cfg.UploadMaxMB) << 20},

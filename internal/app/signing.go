@@ -127,3 +127,16 @@ func (a *App) signForm(ctx context.Context, pdf []byte, agencyID int64) ([]byte,
 	out, who, err := a.signer.SignForm(ctx, pdf, agencyID)
 	return out, who.Organisation, err
 }
+
+// signedCheck checks a stored file for the documents that must carry
+// their issuer's digital signature (dossier.SignatureChecker).
+func (a *App) signedCheck(v *signing.Verifier) dossier.SignatureChecker {
+	return func(ctx context.Context, f dossier.FileRef) error {
+		r, err := a.blobs.Open(ctx, f.Hash)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		return v.RequireSigned(ctx, f.Name, r)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"egov/internal/catalog"
 	"egov/internal/dossier"
 	"egov/internal/signing/pades"
+	"egov/internal/signing/pki"
 )
 
 // resultFile uploads a real one-page PDF as username and returns it as a
@@ -125,4 +126,64 @@ func TestResultSignedAndVerifiable(t *testing.T) {
 			t.Error("no signature dictionary in the result")
 		}
 	})
+}
+
+// A document the catalogue wants as a signed e-document (the marriage
+// registration's certificate of marital status, an e-result of another
+// commune) is refused without a signature, or with one this server cannot
+// confirm, at upload on the portal and at submission through the API; a
+// copy signed by a trusted agency passes that check.
+func TestSignedDocumentRequired(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	ctx := t.Context()
+	c := newAPIClient(t, s)
+	unit := agencyID(t, s, "000.01.20.H37")
+	const doc = "Giấy xác nhận tình trạng hôn nhân"
+	submit := func(upload int64) string {
+		return submission("1.000894", unit, map[string][]string{}, fileRef{UploadID: upload, Document: doc})
+	}
+
+	// Signed by another ward with the demo CA (trusted here), timestamped.
+	ward, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := s.app.PKI.IssueOrganisation(ctx, pki.Agency{ID: ward.ID, Code: ward.Code, Name: ward.Name, Province: "Lạng Sơn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := s.app.PKI.SignerFor(ctx, cert.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := attachtest.PDF(1, "giay xac nhan tinh trang hon nhan")
+	var good bytes.Buffer
+	if err := pades.Sign(&good, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa"}); err != nil {
+		t.Fatal(err)
+	}
+	untrusted, _ := testCA(t, t.TempDir())
+
+	c.run(t, []scenario{
+		{name: "Unsigned", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", tinyPDF("scan"))),
+			status: 400, want: []string{"attach.signature_required", "không có chữ ký số"}},
+		{name: "UntrustedIssuer", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", signedPDF(t, untrusted))),
+			status: 400, want: []string{"attach.signature_not_valid"}},
+		// Signed and trusted: past the signature check, the (empty) e-form is what is refused.
+		{name: "Signed", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", good.Bytes())),
+			status: 400, want: []string{"eform.required"}, notWant: []string{"signature_"}},
+		{name: "ProcedurePage", method: "GET", path: "/thu-tuc/1.000894", status: 200, want: []string{"Bản điện tử có chữ ký số của cơ quan cấp"}},
+	})
+
+	// On the portal the refusal comes with the upload, beside the file
+	// input, before anything else is filled in.
+	an := s.browser()
+	s.webLogin(an, "congdan")
+	page := s.do(an, "GET", "/nop-ho-so/1.000894", "", nil)
+	expect(t, "ApplyPage", page, 200, "Bản điện tử có chữ ký số của cơ quan cấp", `accept="application/pdf,.pdf"`)
+	body, ct := multipartFile("tep_d1", "xac-nhan.pdf", tinyPDF("scan"))
+	r := s.do(an, "POST", "/nop-ho-so/1.000894", body, map[string]string{"Content-Type": ct})
+	if !strings.Contains(r.body, "không có chữ ký số") || !strings.Contains(r.body, `href="#tep-d1"`) {
+		t.Errorf("apply with an unsigned certificate: %d\n%s", r.status, mainOf(r.body))
+	}
 }

@@ -102,6 +102,11 @@ type Document struct {
 	// Registry names the base registry that can supply the document so
 	// the applicant need not (e.g. "population", "enterprise", "land").
 	Registry string `json:"registry,omitempty"`
+	// Signed says the document must be an e-document carrying its
+	// issuer's digital signature (an e-result of another procedure, a
+	// certificate issued electronically): a file without a valid signature
+	// is refused at upload and at submission.
+	Signed bool `json:"signed,omitempty"`
 }
 
 // AgencyRef names agencies: a specific agency by its code, or, for

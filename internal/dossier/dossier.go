@@ -155,17 +155,18 @@ type Deps struct {
 
 // Service handles dossiers.
 type Service struct {
-	db      *sqldb.DB
-	audit   *audit.Log
-	catalog Catalog
-	dir     Directory
-	cals    Calendars
-	jobs    Scheduler
-	mail    Mailer
-	signer  ResultSigner
-	now     func() time.Time
-	dueSoon int
-	vers    versions
+	db       *sqldb.DB
+	audit    *audit.Log
+	catalog  Catalog
+	dir      Directory
+	cals     Calendars
+	jobs     Scheduler
+	mail     Mailer
+	signer   ResultSigner
+	sigCheck SignatureChecker
+	now      func() time.Time
+	dueSoon  int
+	vers     versions
 }
 
 // NewService returns the dossier service.
@@ -353,6 +354,9 @@ func (s *Service) prepare(ctx context.Context, sub Submission, ch Channel) (prep
 		return prepared{}, err
 	}
 	if err := checkFiles(sub.Files); err != nil {
+		return prepared{}, err
+	}
+	if err := s.checkSignedDocuments(ctx, proc, sub.Files); err != nil {
 		return prepared{}, err
 	}
 	now := sqldb.UTC(s.now())

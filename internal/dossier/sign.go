@@ -129,3 +129,39 @@ func (s *Service) ResultByCode(ctx context.Context, code string) (IssuedResult, 
 	}
 	return r, nil
 }
+
+// SignatureChecker tells whether a file carries a valid digital
+// signature: nil, or an error saying why not (internal/signing through the
+// app).
+type SignatureChecker func(ctx context.Context, f FileRef) error
+
+// SetSignatureChecker sets the check of documents that must carry their
+// issuer's signature (before the service is used); nil checks nothing.
+func (s *Service) SetSignatureChecker(c SignatureChecker) { s.sigCheck = c }
+
+// CheckSigned checks a file given for a document that the catalogue says
+// must be an e-document carrying its issuer's digital signature.
+func (s *Service) CheckSigned(ctx context.Context, f FileRef) error {
+	if s.sigCheck == nil {
+		return nil
+	}
+	return s.sigCheck(ctx, f)
+}
+
+// checkSignedDocuments checks every file given for a document the
+// procedure wants signed, whatever the channel (portal, API, desk).
+func (s *Service) checkSignedDocuments(ctx context.Context, proc catalog.Procedure, files []FileRef) error {
+	for _, d := range proc.Documents {
+		if !d.Signed {
+			continue
+		}
+		for _, f := range files {
+			if f.Document == d.Name {
+				if err := s.CheckSigned(ctx, f); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

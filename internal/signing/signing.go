@@ -135,3 +135,26 @@ func mentionsByteRange(in *attach.Upload) bool {
 	}
 	return false
 }
+
+// RequireSigned checks a file given for a document that must be an
+// e-document carrying its issuer's digital signature (the catalogue marks
+// it): at least one signature, every one valid against the trust store,
+// nothing changed after the last. The refusal names the file and says
+// why, in words the applicant can act on.
+func (v *Verifier) RequireSigned(ctx context.Context, name string, r io.Reader) error {
+	rep, err := v.Check(ctx, r)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !rep.Readable || len(rep.Signatures) == 0:
+		return apperr.New(apperr.Invalid, "attach.signature_required",
+			fmt.Sprintf("Giấy tờ này phải là bản điện tử có chữ ký số của cơ quan cấp; tệp «%s» không có chữ ký số. Hãy tải lên đúng tệp PDF cơ quan đã gửi cho bạn (không in ra rồi chụp hoặc quét lại).", name),
+			fmt.Sprintf("This document must be the electronic original carrying the issuer's digital signature; file %q has no digital signature. Upload the PDF the agency sent you (not a printed and scanned copy).", name))
+	case rep.ExitStatus() != 0:
+		return apperr.New(apperr.Invalid, "attach.signature_not_valid",
+			fmt.Sprintf("Chữ ký số trên tệp «%s» chưa được xác nhận hợp lệ: %s", name, rep.Summary.VI),
+			fmt.Sprintf("The digital signature on file %q is not confirmed valid: %s", name, rep.Summary.EN))
+	}
+	return nil
+}

@@ -489,7 +489,7 @@ func (s *Server) supplement(w http.ResponseWriter, r *http.Request) {
 	pr := httpx.Principal(ctx)
 	lang := httpx.Lang(ctx)
 	refused := map[string][]string{}
-	posted, uploads, err := s.readApplyForm(r, pr, lang, map[string]bool{"bs": true}, refused)
+	posted, uploads, err := s.readApplyForm(r, pr, lang, map[string]bool{"bs": true}, nil, refused)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return

@@ -57,6 +57,7 @@ type slot struct {
 	Optional  bool
 	Required  bool // an e-form file field that is required
 	Registry  bool // supplied from a base registry: nothing to upload
+	Signed    bool // must be an e-document with its issuer's digital signature
 	Accept    string
 	Files     []fileItem
 	Photos    int // how many of Files are photos, made one PDF at submission
@@ -216,13 +217,14 @@ func (s *Server) applyPost(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	pr := httpx.Principal(ctx)
-	keys := map[string]bool{}
+	keys, signed := map[string]bool{}, map[string]bool{}
 	for _, sl := range slotsOf(p.Lang, st.pr, st.form) {
 		if !sl.Registry {
 			keys[sl.Key] = true
 		}
+		signed[sl.Key] = sl.Signed
 	}
-	posted, uploads, err := s.readApplyForm(r, pr, p.Lang, keys, st.refused)
+	posted, uploads, err := s.readApplyForm(r, pr, p.Lang, keys, signed, st.refused)
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -277,7 +279,9 @@ func (s *Server) deleteDraft(w http.ResponseWriter, r *http.Request, id int64) {
 // memory); text values are kept. The pipeline's refusals, which name the
 // file, are collected by slot. A post that is not multipart (the review
 // page, the delete button of "my dossiers") is read as a plain form.
-func (s *Server) readApplyForm(r *http.Request, pr *identity.Principal, lang string, slots map[string]bool, refused map[string][]string) (url.Values, []fileRef, error) {
+// signed names the slots whose files must carry a valid digital
+// signature: checked as each is uploaded, so the applicant hears at once.
+func (s *Server) readApplyForm(r *http.Request, pr *identity.Principal, lang string, slots, signed map[string]bool, refused map[string][]string) (url.Values, []fileRef, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		if err := r.ParseForm(); err != nil {
@@ -323,6 +327,16 @@ func (s *Server) readApplyForm(r *http.Request, pr *identity.Principal, lang str
 				}
 				refused[key] = append(refused[key], e.Message(lang))
 				continue
+			}
+			if signed[key] {
+				if err := s.Dossiers.CheckSigned(r.Context(), up.FileRef); err != nil {
+					e := apperr.As(err)
+					if e.Code == apperr.Internal {
+						return nil, nil, err
+					}
+					refused[key] = append(refused[key], e.Message(lang))
+					continue
+				}
 			}
 			ups = append(ups, fileRef{slot: key, id: up.ID})
 			continue
@@ -445,7 +459,10 @@ func slotsOf(lang string, pr catalog.Procedure, f eform.Form) []slot {
 	for i, d := range pr.Documents {
 		key := "d" + strconv.Itoa(i)
 		out = append(out, slot{Key: key, InputID: "tep-" + key, Label: d.Name, Note: d.Note, Document: d.Name,
-			Optional: d.Optional, Registry: d.Registry != "", Accept: acceptAttr(nil)})
+			Optional: d.Optional, Registry: d.Registry != "", Signed: d.Signed, Accept: acceptAttr(nil)})
+		if d.Signed {
+			out[len(out)-1].Accept = "application/pdf,.pdf" // an e-document: a photo carries no signature
+		}
 	}
 	for _, fd := range f.Fields {
 		if fd.Type != eform.TypeFile {

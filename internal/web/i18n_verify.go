@@ -9,6 +9,7 @@ func init() {
 }
 
 var verifyMessages = map[string][2]string{
+	"proc.signed_required":         {"Bản điện tử có chữ ký số của cơ quan cấp", "Electronic original with the issuer's digital signature"},
 	"verify.issued_title":          {"Xác thực kết quả điện tử", "Verify an electronic result"},
 	"verify.issued_procedure":      {"Thủ tục hành chính", "Administrative procedure"},
 	"verify.issued_agency":         {"Cơ quan ban hành", "Issued by"},
