@@ -253,6 +253,14 @@ func browserJourney(t *testing.T, s bsuite) {
 	s.contains(t, citizen, "main", "Nhanh, không phải đi lại.")
 	a11y(citizen)
 
+	// The result's QR code leads anyone to who issued it and the verdict
+	// on its two signatures (the leader's, then the ward's).
+	verify := s.tab(t)
+	s.open(t, verify, "/xac-thuc-van-ban/"+code+"-KQ1", 200)
+	s.contains(t, verify, "main", "Xác thực kết quả điện tử", code+"-KQ1", "Chữ ký số trên bản gốc", "Hợp lệ")
+	a11y(verify)
+	s.screenshot(t, verify, "journey-verify-result")
+
 	// Another citizen cannot open it, nor its files.
 	other := s.tab(t)
 	s.passwordLogin(t, other, "congdan2", "/tai-khoan")

@@ -151,7 +151,9 @@ func TestSignResultPersonThenAgency(t *testing.T) {
 			t.Errorf("pdfsig: %d valid signatures, want 2:\n%s", c, b)
 		}
 		if dir := os.Getenv("EGOV_SCREENSHOTS"); dir != "" {
-			_ = exec.Command("pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", p, filepath.Join(dir, "signed-result")).Run()
+			// The signature block of the last page, for the README.
+			_ = exec.Command("pdftoppm", "-png", "-singlefile", "-r", "100", "-f", "2", "-l", "2",
+				"-x", "280", "-y", "880", "-W", "560", "-H", "290", p, filepath.Join(dir, "signed-result")).Run()
 		}
 	}
 	// Signing again (a second result) issues no new certificates.
