@@ -560,7 +560,9 @@ func verifyOne(data []byte, raw rawSig, opt VerifyOptions, extraCRLs []*x509.Rev
 	return sr
 }
 
-func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// fmtTime writes an instant in ISO 8601 at Vietnam's time (UTC+7), as
+// Decree 30/2020 shows signing times, so notes agree with the pages.
+func fmtTime(t time.Time) string { return t.In(ict).Format(time.RFC3339) }
 
 func (c *sigCtx) attr(oid asn1.ObjectIdentifier, out any) error {
 	for _, a := range c.attrs {
