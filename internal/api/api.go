@@ -105,6 +105,7 @@ func (a *API) register() {
 	a.dossierRoutes()
 	a.formRoutes()
 	a.verifyRoutes()
+	a.resultRoutes()
 	a.mailRoutes()
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"egov/internal/apperr"
+	"egov/internal/audit"
 	"egov/internal/httpx"
 	"egov/internal/signing"
 	"egov/internal/signing/pades"
@@ -88,4 +89,64 @@ func (a *API) verifyRoutes() {
 			},
 		}}
 	}
+}
+
+// IssuedResult is what anyone holding an e-result code may learn: who
+// issued it, for which procedure and when, the digest of the original and
+// the verification of its signatures; never the applicant or the content.
+type IssuedResult struct {
+	Code          string       `json:"code" example:"000.01.20.H37-261124-0001-KQ1"`
+	ProcedureCode string       `json:"procedure_code" example:"1.004873"`
+	Procedure     string       `json:"procedure"`
+	AgencyCode    string       `json:"agency_code" example:"000.00.20.H37"`
+	Agency        string       `json:"agency"`
+	IssuedAt      string       `json:"issued_at" example:"2026-11-24T18:55:33+07:00"`
+	Returned      bool         `json:"returned"`
+	SHA256        string       `json:"sha256"`
+	Size          int64        `json:"size"`
+	Verification  VerifyReport `json:"verification"`
+}
+
+type resultCodeIn struct {
+	Code string `path:"code" maxLength:"80" doc:"Mã kết quả điện tử <mã hồ sơ>-KQ<số> / the e-result code"`
+}
+
+// resultRoutes serves what the QR code of an e-result leads to, for
+// machines: another agency's system checks an e-result a citizen presents
+// (Decree 45/2020: e-results have the value of paper ones).
+func (a *API) resultRoutes() {
+	huma.Register(a.h, huma.Operation{
+		OperationID: "getIssuedResult", Method: http.MethodGet, Path: "/api/v1/results/{code}",
+		Summary: "Tra cứu và xác thực kết quả điện tử theo mã / Look up and verify an e-result by its code", Tags: []string{"signatures"},
+		Description: "Không cần đăng nhập; không trả về người nộp hay nội dung kết quả. So sánh sha256 với tệp bạn có để biết đó có phải bản gốc. / " +
+			"No login needed; neither the applicant nor the content is returned. Compare sha256 with the file you hold to know whether it is the original.",
+		Errors: []int{404, 429, 501},
+	}, func(ctx context.Context, in *resultCodeIn) (*struct{ Body IssuedResult }, error) {
+		if a.Verifier == nil || a.Blobs == nil {
+			return nil, a.problem(ctx, errVerifyOff)
+		}
+		if a.TrackLimit != nil && !a.TrackLimit.Allow(audit.ActorFrom(ctx).IP) {
+			return nil, a.problem(ctx, errTooMany)
+		}
+		res, err := a.Dossiers.ResultByCode(ctx, in.Code)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out := IssuedResult{Code: res.Code, ProcedureCode: res.ProcedureCode, Procedure: res.ProcedureName,
+			IssuedAt: ictTime(res.IssuedAt), Returned: res.Returned, SHA256: res.Hash, Size: res.Size}
+		if ag, err := a.Identity.Agency(ctx, res.AgencyID); err == nil {
+			out.Agency, out.AgencyCode = ag.Name, ag.Code
+		}
+		f, err := a.Blobs.Open(ctx, res.Hash)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		defer f.Close()
+		rep, err := a.Verifier.Check(ctx, f)
+		if err != nil {
+			return nil, a.problem(ctx, err)
+		}
+		out.Verification = VerifyReport{Report: rep, ExitStatus: rep.ExitStatus()}
+		return &struct{ Body IssuedResult }{out}, nil
+	})
 }

@@ -118,6 +118,13 @@ func TestResultSignedAndVerifiable(t *testing.T) {
 		expect(t, "CopyMatches", s.do(s.browser(), "POST", page, body, map[string]string{"Content-Type": ct}), 200, "trùng khớp từng byte")
 		other, ct := multipartFile("tep", "ban-khac.pdf", attachtest.PDF(1, "ket qua giai quyet"))
 		expect(t, "CopyDiffers", s.do(s.browser(), "POST", page, other, map[string]string{"Content-Type": ct}), 200, "KHÔNG phải bản gốc")
+		api := s.do(s.browser(), "GET", "/api/v1/results/"+url.PathEscape(rc), "", nil)
+		expect(t, "ResultAPI", api, 200, `"code":"`+rc+`"`, `"sha256":"`+res.Hash+`"`, `"agency_code":"000.00.20.H37"`,
+			`"exit_status":0`, `"level":"B-LT"`, `"procedure_code":"2.000635"`)
+		if strings.Contains(api.body, "Nguyễn Văn An") {
+			t.Error("the results API discloses the applicant")
+		}
+		expect(t, "ResultAPIUnknown", s.do(s.browser(), "GET", "/api/v1/results/"+d.Code+"-KQ9", "", nil), 404, "dossier.result_not_found")
 		expect(t, "UnknownCode", s.do(s.browser(), "GET", "/xac-thuc-van-ban/"+d.Code+"-KQ9", "", nil), 404, "Không tìm thấy kết quả điện tử")
 		expect(t, "NotACode", s.do(s.browser(), "GET", "/xac-thuc-van-ban/abc", "", nil), 404)
 
