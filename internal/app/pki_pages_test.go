@@ -509,7 +509,8 @@ func TestPKIPagesBrowser(t *testing.T) {
 			s.fill(t, tab, map[string]string{"#reason": "4"})
 			s.submit(t, tab, `main form button[type=submit]`, 200)
 			s.contains(t, tab, "main", map[string]string{"vi": "Đã thu hồi", "en": "Revoked"}[lang])
-			for _, p := range []string{list, "/quan-tri/chung-thu-so", "/quan-tri/chung-thu-so/nhap", "/quan-tri/tin-cay", rootPage} {
+			for _, p := range []string{list, "/quan-tri/chung-thu-so", "/quan-tri/chung-thu-so/nhap", "/quan-tri/tin-cay", rootPage,
+				"/quan-tri/chung-thu-so/hinh-anh?cho=a:" + strconvI(ward.ID)} {
 				s.open(t, tab, langPath(p, lang), 200)
 				if h, err := browsertest.Text(tab, "main h1"); err != nil || h == "" {
 					t.Errorf("%s has no h1 in main (%v)", p, err)
@@ -522,7 +523,8 @@ func TestPKIPagesBrowser(t *testing.T) {
 			}
 			phone := s.tab(t, browsertest.Viewport(phoneWidth, phoneHeight))
 			s.passwordLogin(t, phone, "admin", "/quan-tri")
-			for _, p := range []string{"/quan-tri/chung-thu-so", "/quan-tri/chung-thu-so/cap", "/quan-tri/chung-thu-so/nhap", "/quan-tri/tin-cay", rootPage} {
+			for _, p := range []string{"/quan-tri/chung-thu-so", "/quan-tri/chung-thu-so/cap", "/quan-tri/chung-thu-so/nhap", "/quan-tri/tin-cay", rootPage,
+				"/quan-tri/chung-thu-so/hinh-anh?cho=a:" + strconvI(ward.ID)} {
 				s.open(t, phone, langPath(p, lang), 200)
 				s.fitsWidth(t, phone)
 			}

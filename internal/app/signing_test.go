@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -192,5 +194,49 @@ func TestSignedDocumentRequired(t *testing.T) {
 	r := s.do(an, "POST", "/nop-ho-so/1.000894", body, map[string]string{"Content-Type": ct})
 	if !strings.Contains(r.body, "không có chữ ký số") || !strings.Contains(r.body, `href="#tep-d1"`) {
 		t.Errorf("apply with an unsigned certificate: %d\n%s", r.status, mainOf(r.body))
+	}
+}
+
+// Administrators upload the ward's seal and an official's signature as
+// transparent PNGs; an opaque image is refused with the reason; another
+// agency's administrator cannot see them; the next result shows them.
+func TestSignatureImagePages(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	ward := agencyID(t, s, "000.00.20.H37")
+	pkiAgencyAdmin(t, s, "quantri.khac", "000.00.03.H37")
+	admin := s.browser()
+	s.webLogin(admin, "admin")
+	seal, err := pades.RenderSeal(pades.SealText{Name: "Ủy ban nhân dân phường Đông Kinh", Bottom: "Tỉnh Lạng Sơn"}, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sealPNG, opaquePNG bytes.Buffer
+	_ = png.Encode(&sealPNG, seal)
+	opaque := image.NewNRGBA(image.Rect(0, 0, 300, 300))
+	for i := range opaque.Pix {
+		opaque.Pix[i] = 0xff
+	}
+	_ = png.Encode(&opaquePNG, opaque)
+	owner := "a:" + strconvI(ward)
+	up := func(data []byte) (string, map[string]string) {
+		return deskMultipart(t, deskPart{name: "owner", value: owner}, deskPart{name: "file", file: "con-dau.png", data: data})
+	}
+	bad, badHdr := up(opaquePNG.Bytes())
+	good, goodHdr := up(sealPNG.Bytes())
+	runScenarios(t, s, []scenario{
+		{name: "Form", as: "web:admin", path: "/quan-tri/chung-thu-so/hinh-anh?cho=" + owner, status: 200,
+			want: []string{"Ảnh con dấu và chữ ký", `enctype="multipart/form-data"`, `accept="image/png,.png"`}, notWant: []string{"Ảnh đang dùng"}},
+		{name: "Opaque", as: "web:admin", method: "POST", path: "/quan-tri/chung-thu-so/hinh-anh", body: bad, headers: badHdr, status: 400,
+			want: []string{"Ảnh chưa có nền trong suốt", `href="#file"`}},
+		{name: "Seal", as: "web:admin", method: "POST", path: "/quan-tri/chung-thu-so/hinh-anh", body: good, headers: goodHdr, status: 303},
+		{name: "Shown", as: "web:admin", path: "/quan-tri/chung-thu-so/hinh-anh?cho=" + owner, status: 200,
+			want: []string{"Ảnh đang dùng", "/quan-tri/chung-thu-so/hinh-anh/seal/" + strconvI(ward) + ".png"}},
+		{name: "PNG", as: "web:admin", path: "/quan-tri/chung-thu-so/hinh-anh/seal/" + strconvI(ward) + ".png", status: 200},
+		{name: "OtherAgencysAdmin", as: "web:quantri.khac", path: "/quan-tri/chung-thu-so/hinh-anh/seal/" + strconvI(ward) + ".png", status: 404},
+		{name: "Citizen", as: "web:congdan", path: "/quan-tri/chung-thu-so/hinh-anh", status: 403},
+	})
+	if _, raw, ok, err := s.app.PKI.Image(t.Context(), pki.SealImage, ward); err != nil || !ok || !bytes.Equal(raw, sealPNG.Bytes()) {
+		t.Fatalf("stored seal: ok %v, err %v", ok, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/qr"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -119,7 +120,11 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 		if err != nil {
 			return nil, out, err
 		}
-		img, err := personImage(per, lay, now)
+		hand, _, _, err := is.PKI.Image(ctx, pki.SignatureImage, userID)
+		if err != nil {
+			return nil, out, err
+		}
+		img, err := personImage(per, hand, lay, now)
 		if err != nil {
 			return nil, out, err
 		}
@@ -131,7 +136,11 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 		}
 		out.Person = per.Cert.Subject.CommonName
 	}
-	img, err := orgImage(agency, lay, m)
+	seal, _, _, err := is.PKI.Image(ctx, pki.SealImage, agencyID)
+	if err != nil {
+		return nil, out, err
+	}
+	img, err := orgImage(agency, seal, lay, m)
 	if err != nil {
 		return nil, out, err
 	}
@@ -359,10 +368,17 @@ func resultLayout(box [4]float64) layout {
 // personImage draws the official's signature: who signed, their position,
 // agency and the time, in the right two thirds of the rectangle, the left
 // third being where the seal is stamped over it.
-func personImage(c *pki.Certificate, l layout, at time.Time) (image.Image, error) {
+func personImage(c *pki.Certificate, hand image.Image, l layout, at time.Time) (image.Image, error) {
 	W := int((l.person[2] - l.person[0]) * dpiScale)
 	H := int((l.person[3] - l.person[1]) * dpiScale)
 	img := image.NewNRGBA(image.Rect(0, 0, W, H))
+	if hand != nil {
+		// The handwritten signature above the name and the signing time.
+		area := image.Rect(W/3, 0, W, H*62/100)
+		xdraw.CatmullRom.Scale(img, fit(hand.Bounds(), area), hand, hand.Bounds(), xdraw.Over, nil)
+		when := at.In(ict).Format("2006-01-02T15:04:05-07:00")
+		return img, drawLines(img, image.Rect(W/3, H*64/100, W, H), []string{c.Cert.Subject.CommonName, "Thời gian ký: " + when}, ballpoint)
+	}
 	t := pades.AppearanceText{Name: c.Cert.Subject.CommonName, Title: pki.Title(c.Cert.Subject),
 		Organization: strings.Join(c.Cert.Subject.Organization, ", "), Time: at}
 	text, err := pades.RenderAppearance(t, W-W/3, H)
@@ -376,7 +392,7 @@ func personImage(c *pki.Certificate, l layout, at time.Time) (image.Image, error
 // orgImage draws the organisation's appearance: the seal and, under the
 // signatures, the e-result code beside a QR code of its verification
 // address, on a transparent background.
-func orgImage(a pki.Agency, l layout, m Mark) (image.Image, error) {
+func orgImage(a pki.Agency, sealImg image.Image, l layout, m Mark) (image.Image, error) {
 	W := int((l.org[2] - l.org[0]) * dpiScale)
 	H := int((l.org[3] - l.org[1]) * dpiScale)
 	img := image.NewNRGBA(image.Rect(0, 0, W, H))
@@ -391,11 +407,16 @@ func orgImage(a pki.Agency, l layout, m Mark) (image.Image, error) {
 		bottom = a.Code
 	}
 	sr := px(l.seal)
-	seal, err := pades.RenderSeal(pades.SealText{Name: a.Name, Bottom: bottom}, sr.Dx())
-	if err != nil {
-		return nil, err
+	if sealImg != nil {
+		// The agency's registered seal, at the seal's actual size.
+		xdraw.CatmullRom.Scale(img, fit(sealImg.Bounds(), sr), sealImg, sealImg.Bounds(), xdraw.Over, nil)
+	} else {
+		seal, err := pades.RenderSeal(pades.SealText{Name: a.Name, Bottom: bottom}, sr.Dx())
+		if err != nil {
+			return nil, err
+		}
+		draw.Draw(img, sr, seal, image.Point{}, draw.Over)
 	}
-	draw.Draw(img, sr, seal, image.Point{}, draw.Over)
 	if m.Code == "" {
 		return img, nil
 	}
@@ -417,7 +438,25 @@ func orgImage(a pki.Agency, l layout, m Mark) (image.Image, error) {
 		// where the code can be typed.
 		lines = append(lines, "Quét mã QR hoặc tra mã tại:", strings.TrimSuffix(m.URL, "/"+m.Code))
 	}
-	return img, drawLines(img, image.Rect(br.Min.X+q+q/8, br.Min.Y, br.Max.X, br.Max.Y), lines)
+	return img, drawLines(img, image.Rect(br.Min.X+q+q/8, br.Min.Y, br.Max.X, br.Max.Y), lines, color.NRGBA{A: 0xff})
+}
+
+// ballpoint is the blue of a person's signature.
+var ballpoint = color.NRGBA{R: 0x10, G: 0x2a, B: 0xa0, A: 0xff}
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// fit is the largest rectangle of src's proportions centred in area.
+func fit(src, area image.Rectangle) image.Rectangle {
+	w, h := area.Dx(), area.Dy()
+	if src.Dx()*h > src.Dy()*w {
+		h = src.Dy() * w / src.Dx()
+	} else {
+		w = src.Dx() * h / src.Dy()
+	}
+	x := area.Min.X + (area.Dx()-w)/2
+	y := area.Min.Y + (area.Dy()-h)/2
+	return image.Rect(x, y, x+w, y+h)
 }
 
 var (
@@ -426,8 +465,8 @@ var (
 	textErr  error
 )
 
-// drawLines writes lines in black, as large as fits r.
-func drawLines(dst draw.Image, r image.Rectangle, lines []string) error {
+// drawLines writes lines in ink, as large as fits r.
+func drawLines(dst draw.Image, r image.Rectangle, lines []string, ink color.Color) error {
 	textOnce.Do(func() { textFont, textErr = opentype.Parse(liberationserifregular.TTF) })
 	if textErr != nil {
 		return textErr
@@ -450,9 +489,9 @@ func drawLines(dst draw.Image, r image.Rectangle, lines []string) error {
 		}
 		size *= float64(r.Dx()) / float64(widest) * 0.98
 	}
-	ink := image.NewUniform(color.NRGBA{A: 0xff})
+	src := image.NewUniform(ink)
 	for i, l := range lines {
-		d := font.Drawer{Dst: dst, Src: ink, Face: face,
+		d := font.Drawer{Dst: dst, Src: src, Face: face,
 			Dot: fixed.Point26_6{X: fixed.I(r.Min.X), Y: fixed.Int26_6((float64(r.Min.Y) + size*1.25*float64(i) + size) * 64)}}
 		d.DrawString(norm.NFC.String(l))
 	}

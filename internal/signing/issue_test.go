@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -228,5 +232,48 @@ func TestSignForm(t *testing.T) {
 	rep := e.verify(t, out)
 	if who.Organisation == "" || rep.ExitStatus() != 0 || len(rep.Signatures) != 1 || rep.Signatures[0].Signer.AgencyCode != e.agency.Code {
 		t.Fatalf("signed %+v, exit %d, %d signatures", who, rep.ExitStatus(), len(rep.Signatures))
+	}
+}
+
+// An agency's registered seal and an official's handwritten signature,
+// once uploaded, are what the visible signatures show.
+func TestSignResultWithImages(t *testing.T) {
+	t.Parallel()
+	e := newIssueEnv(t)
+	ctx := context.Background()
+	seal, err := pades.RenderSeal(pades.SealText{Name: "Con dấu đã đăng ký", Bottom: "Mẫu"}, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hand := image.NewNRGBA(image.Rect(0, 0, 400, 160))
+	for x := 20; x < 380; x++ { // a blue stroke
+		y := 80 + int(40*math.Sin(float64(x)/30))
+		for d := -3; d <= 3; d++ {
+			hand.Set(x, y+d, color.NRGBA{R: 0x10, G: 0x2a, B: 0xa0, A: 0xff})
+		}
+	}
+	for owner, img := range map[int64]image.Image{e.agency.ID: seal, -e.official.UserID: hand} {
+		var b bytes.Buffer
+		_ = png.Encode(&b, img)
+		kind, id := pki.SealImage, owner
+		if owner < 0 {
+			kind, id = pki.SignatureImage, -owner
+		}
+		if err := e.pki.SetImage(ctx, kind, id, b.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, who, err := e.issuer(true).SignResult(ctx, samplePDF(t, 1), e.official.UserID, e.agency.ID, signing.Mark{Code: "X-KQ1", URL: "https://egov.example.vn/xac-thuc-van-ban/X-KQ1"})
+	if err != nil || who.Person == "" || who.Organisation == "" {
+		t.Fatalf("signed %+v: %v", who, err)
+	}
+	if rep := e.verify(t, out); rep.ExitStatus() != 0 {
+		t.Fatalf("exit %d", rep.ExitStatus())
+	}
+	if _, err := exec.LookPath("pdftoppm"); err == nil && os.Getenv("EGOV_SCREENSHOTS") != "" {
+		p := filepath.Join(t.TempDir(), "kq.pdf")
+		_ = os.WriteFile(p, out, 0o600)
+		_ = exec.Command("pdftoppm", "-png", "-singlefile", "-r", "100", "-x", "280", "-y", "880", "-W", "560", "-H", "290", p,
+			filepath.Join(os.Getenv("EGOV_SCREENSHOTS"), "signed-result-images")).Run()
 	}
 }
