@@ -141,7 +141,7 @@ var deskMessages = map[string][2]string{
 	"desk.label.days_hint":         {"Từ 1 đến 30 ngày làm việc, tính từ hạn hiện tại.", "1 to 30 working days, from the current due date."},
 	"desk.label.extend_reason":     {"Lý do chậm và lời xin lỗi", "Why it is late, and the apology"},
 	"desk.label.result":            {"Văn bản kết quả", "Result document"},
-	"desk.label.result_hint":       {"Tệp PDF đã ký số, hoặc bản quét (PDF, JPEG, PNG).", "A digitally signed PDF, or a scan (PDF, JPEG, PNG)."},
+	"desk.label.result_hint":       {"Tệp PDF của văn bản (chưa ký, hoặc đã ký bằng thiết bị ký số của bạn). Khi ban hành, hệ thống ký số bằng chứng thư số của bạn rồi của cơ quan, kèm mã kết quả điện tử và mã QR để xác thực. Bản quét JPEG, PNG chỉ nhận khi cơ quan chưa có chứng thư số.", "The document as PDF (unsigned, or signed with your signing token). On issue, egov signs it with your certificate and then the agency's, with the e-result code and a QR code to verify it. JPEG or PNG scans only while the agency has no certificate."},
 	"desk.label.branch_note":       {"Kết quả, ghi chú", "Outcome, note"},
 	"desk.label.amount":            {"Số tiền", "Amount"},
 	"desk.label.amount_hint":       {"Bằng đồng, ví dụ 8.000.", "In đồng, e.g. 8,000."},
