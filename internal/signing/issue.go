@@ -93,20 +93,12 @@ func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID i
 	if !bytes.HasPrefix(bytes.TrimLeft(doc, "\x00\t\n\f\r "), []byte("%PDF-")) {
 		return nil, out, ErrNotPDF
 	}
-	geo, err := pades.PageBox(bytes.NewReader(doc), int64(len(doc)), 0)
+	geo, tsa, agency, err := is.prepare(ctx, doc, agencyID, 0)
 	if err != nil {
-		return nil, out, ErrNotPDF.Wrap(err)
+		return nil, out, err
 	}
 	lay := resultLayout(geo.Box)
 	signedBefore, err := hasSignature(doc)
-	if err != nil {
-		return nil, out, err
-	}
-	tsa, err := is.tsa(ctx)
-	if err != nil {
-		return nil, out, err
-	}
-	agency, err := is.Agency(ctx, agencyID)
 	if err != nil {
 		return nil, out, err
 	}
@@ -222,15 +214,7 @@ func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]b
 	if err != nil {
 		return nil, out, err
 	}
-	geo, err := pades.PageBox(bytes.NewReader(doc), int64(len(doc)), 1)
-	if err != nil {
-		return nil, out, err
-	}
-	tsa, err := is.tsa(ctx)
-	if err != nil {
-		return nil, out, err
-	}
-	agency, err := is.Agency(ctx, agencyID)
+	geo, tsa, agency, err := is.prepare(ctx, doc, agencyID, 1)
 	if err != nil {
 		return nil, out, err
 	}
@@ -264,6 +248,21 @@ func (is *Issuer) crls(ctx context.Context, c *pki.Certificate) [][]byte {
 		return nil
 	}
 	return [][]byte{crl}
+}
+
+// prepare reads where the signatures go (page 0: the last), the
+// timestamp authority and the signing agency.
+func (is *Issuer) prepare(ctx context.Context, doc []byte, agencyID int64, page int) (pades.PageGeometry, string, pki.Agency, error) {
+	geo, err := pades.PageBox(bytes.NewReader(doc), int64(len(doc)), page)
+	if err != nil {
+		return geo, "", pki.Agency{}, ErrNotPDF.Wrap(err)
+	}
+	tsa, err := is.tsa(ctx)
+	if err != nil {
+		return geo, "", pki.Agency{}, err
+	}
+	agency, err := is.Agency(ctx, agencyID)
+	return geo, tsa, agency, err
 }
 
 func level(tsa string) string {

@@ -468,23 +468,32 @@ func (s *Server) pkiImportForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int, errs []FieldMsg, f pkiOwnerForm) {
-	if s.PKI == nil {
-		httpx.WriteError(w, r, errPKIOff)
-		return
-	}
-	p := s.page(r, "pki.import_title", "pki")
-	p.Errors = errs
-	sc, err := s.adminScope(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	if err := s.pkiOwnerOptions(r, p, sc, &f); err != nil {
-		httpx.WriteError(w, r, err)
+	p, _, ok := s.pkiOwnerPage(w, r, "pki.import_title", errs, &f)
+	if !ok {
 		return
 	}
 	p.Data = f
 	s.render(w, r, status, "admin_pki_import", p)
+}
+
+// pkiOwnerPage starts a page whose form chooses an agency or an official
+// within the administrator's scope; ok is false once an error is written.
+func (s *Server) pkiOwnerPage(w http.ResponseWriter, r *http.Request, title string, errs []FieldMsg, f *pkiOwnerForm) (*Page, identity.AdminScope, bool) {
+	if s.PKI == nil {
+		httpx.WriteError(w, r, errPKIOff)
+		return nil, identity.AdminScope{}, false
+	}
+	p := s.page(r, title, "pki")
+	p.Errors = errs
+	sc, err := s.adminScope(r)
+	if err == nil {
+		err = s.pkiOwnerOptions(r, p, sc, f)
+	}
+	if err != nil {
+		httpx.WriteError(w, r, err)
+		return nil, sc, false
+	}
+	return p, sc, true
 }
 
 // pkiReadUpload reads the one file of a multipart form, refusing more than

@@ -29,19 +29,8 @@ func (s *Server) pkiImageForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderImageForm(w http.ResponseWriter, r *http.Request, status int, errs []FieldMsg, f pkiOwnerForm) {
-	if s.PKI == nil {
-		httpx.WriteError(w, r, errPKIOff)
-		return
-	}
-	p := s.page(r, "pki.images_title", "pki")
-	p.Errors = errs
-	sc, err := s.adminScope(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	if err := s.pkiOwnerOptions(r, p, sc, &f); err != nil {
-		httpx.WriteError(w, r, err)
+	p, sc, ok := s.pkiOwnerPage(w, r, "pki.images_title", errs, &f)
+	if !ok {
 		return
 	}
 	d := pkiImageData{pkiOwnerForm: f}

@@ -57,6 +57,9 @@ type verifySigView struct {
 	Notes                   []string
 }
 
+var errVerifyOff = apperr.New(apperr.NotImplemented, "verify.off",
+	"Máy chủ này chưa bật chức năng xác thực chữ ký số.", "Signature verification is not enabled on this server.")
+
 var errVerifyNoFile = apperr.New(apperr.Invalid, "verify.no_file",
 	"Chọn một tệp PDF để xác thực.", "Choose a PDF file to verify.")
 
@@ -64,36 +67,54 @@ var errVerifyNoFile = apperr.New(apperr.Invalid, "verify.no_file",
 // file, the report.
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, "verify.title", "")
-	if r.Method != http.MethodPost {
-		p.Data = verifyView{Action: "/xac-thuc-van-ban"}
-		s.render(w, r, http.StatusOK, "verify", p)
-		return
+	v := verifyView{Action: "/xac-thuc-van-ban"}
+	if r.Method == http.MethodPost {
+		if !s.verifyGate(w, r) {
+			return
+		}
+		var ok bool
+		if v, ok = s.verifyPosted(w, r, p, v, sha256.New()); !ok {
+			return
+		}
 	}
+	p.Data = v
+	s.render(w, r, http.StatusOK, "verify", p)
+}
+
+// verifyGate answers 501 where the verifier is off and 429 to a client
+// over its rate; it reports whether to go on.
+func (s *Server) verifyGate(w http.ResponseWriter, r *http.Request) bool {
 	if s.Verifier == nil {
-		httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "verify.off",
-			"Máy chủ này chưa bật chức năng xác thực chữ ký số.", "Signature verification is not enabled on this server."))
-		return
+		httpx.WriteError(w, r, errVerifyOff)
+		return false
 	}
 	if s.TrackLimit != nil && !s.TrackLimit.AllowRequest(r) {
 		httpx.WriteError(w, r, apperr.New(apperr.TooMany, "verify.rate_limited",
-			"Bạn gửi quá nhiều tệp; vui lòng thử lại sau ít phút.", "Too many files; please try again in a few minutes."))
-		return
+			"Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.", "Too many requests; please try again in a few minutes."))
+		return false
 	}
+	return true
+}
+
+// verifyPosted verifies the posted file (its digest into h) and adds the
+// report to v; a refused file is shown on the form, and ok is false once
+// the response is written.
+func (s *Server) verifyPosted(w http.ResponseWriter, r *http.Request, p *Page, v verifyView, h hash.Hash) (verifyView, bool) {
 	defer func() { _, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20)) }()
-	rep, name, err := s.verifyUpload(r, sha256.New())
+	rep, name, err := s.verifyUpload(r, h)
 	if err != nil {
 		e := apperr.As(err)
 		if e.Code == apperr.Internal {
 			httpx.WriteError(w, r, err)
-			return
+			return v, false
 		}
 		p.Errors = []FieldMsg{{Field: "tep", Message: e.Message(p.Lang)}}
-		p.Data = verifyView{Action: "/xac-thuc-van-ban"}
+		p.Data = v
 		s.render(w, r, httpx.Status(e.Code), "verify", p)
-		return
+		return v, false
 	}
-	p.Data = verifyView{Action: "/xac-thuc-van-ban", Checked: true, Name: name, Report: reportOf(p, rep)}
-	s.render(w, r, http.StatusOK, "verify", p)
+	v.Checked, v.Name, v.Report = true, name, reportOf(p, rep)
+	return v, true
 }
 
 // verifyUpload reads the first file part of the form into the verifier.
@@ -150,19 +171,11 @@ func reportOf(p *Page, rep pades.Report) reportView {
 // when, the digest and signatures of the original as issued; posting a
 // copy tells whether it is the original.
 func (s *Server) issuedPage(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
 	p := s.page(r, "verify.issued_title", "")
-	if s.Verifier == nil || s.Blobs == nil {
-		httpx.WriteError(w, r, apperr.New(apperr.NotImplemented, "verify.off",
-			"Máy chủ này chưa bật chức năng xác thực chữ ký số.", "Signature verification is not enabled on this server."))
+	if !s.verifyGate(w, r) {
 		return
 	}
-	if s.TrackLimit != nil && !s.TrackLimit.AllowRequest(r) {
-		httpx.WriteError(w, r, apperr.New(apperr.TooMany, "verify.rate_limited",
-			"Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.", "Too many requests; please try again in a few minutes."))
-		return
-	}
-	res, err := s.Dossiers.ResultByCode(r.Context(), code)
+	res, err := s.Dossiers.ResultByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		httpx.WriteError(w, r, err)
 		return
@@ -174,27 +187,14 @@ func (s *Server) issuedPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Title = p.T("verify.issued_title") + " " + res.Code
 	v := verifyView{Action: "/xac-thuc-van-ban/" + url.PathEscape(res.Code), Issued: iv}
-	if r.Method != http.MethodPost {
-		p.Data = v
-		s.render(w, r, http.StatusOK, "verify", p)
-		return
-	}
-	defer func() { _, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20)) }()
-	h := sha256.New()
-	rep, name, err := s.verifyUpload(r, h)
-	if err != nil {
-		e := apperr.As(err)
-		if e.Code == apperr.Internal {
-			httpx.WriteError(w, r, err)
+	if r.Method == http.MethodPost {
+		h := sha256.New()
+		var ok bool
+		if v, ok = s.verifyPosted(w, r, p, v, h); !ok {
 			return
 		}
-		p.Errors = []FieldMsg{{Field: "tep", Message: e.Message(p.Lang)}}
-		p.Data = v
-		s.render(w, r, httpx.Status(e.Code), "verify", p)
-		return
+		v.Matches = hex.EncodeToString(h.Sum(nil)) == res.Hash
 	}
-	v.Checked, v.Name, v.Report = true, name, reportOf(p, rep)
-	v.Matches = hex.EncodeToString(h.Sum(nil)) == res.Hash
 	p.Data = v
 	s.render(w, r, http.StatusOK, "verify", p)
 }
@@ -202,6 +202,9 @@ func (s *Server) issuedPage(w http.ResponseWriter, r *http.Request) {
 // issuedOf describes an issued result and verifies the original as kept.
 func (s *Server) issuedOf(r *http.Request, p *Page, res dossier.IssuedResult) (*issuedView, error) {
 	ctx := r.Context()
+	if s.Blobs == nil {
+		return nil, errVerifyOff
+	}
 	iv := &issuedView{Code: res.Code, Procedure: res.ProcedureName, ProcedureCode: res.ProcedureCode, Hash: res.Hash,
 		At: formatInstant(p.Lang, res.IssuedAt.In(calendar.Location())), State: p.T("verify.issued_waiting")}
 	if res.Returned {
