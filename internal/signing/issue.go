@@ -340,7 +340,7 @@ const (
 	personH  = 70.0
 	bandH    = 52.0
 	marginPt = 36.0
-	dpiScale = 3.0 // pixels per point of the appearance images
+	dpiScale = 2.0 // pixels per point of the appearance images (144 dpi)
 )
 
 func resultLayout(box [4]float64) layout {
@@ -410,7 +410,7 @@ func orgImage(a pki.Agency, sealImg image.Image, l layout, m Mark) (image.Image,
 		// The agency's registered seal, at the seal's actual size.
 		xdraw.CatmullRom.Scale(img, fit(sealImg.Bounds(), sr), sealImg, sealImg.Bounds(), xdraw.Over, nil)
 	} else {
-		seal, err := pades.RenderSeal(pades.SealText{Name: a.Name, Bottom: bottom}, sr.Dx())
+		seal, err := drawnSeal(pades.SealText{Name: a.Name, Bottom: bottom}, sr.Dx())
 		if err != nil {
 			return nil, err
 		}
@@ -438,6 +438,28 @@ func orgImage(a pki.Agency, sealImg image.Image, l layout, m Mark) (image.Image,
 		lines = append(lines, "Quét mã QR hoặc tra mã tại:", strings.TrimSuffix(m.URL, "/"+m.Code))
 	}
 	return img, drawLines(img, image.Rect(br.Min.X+q+q/8, br.Min.Y, br.Max.X, br.Max.Y), lines, color.NRGBA{A: 0xff})
+}
+
+// seals keeps the seals drawn for agencies without a seal image: drawing
+// one takes milliseconds and an agency's seal does not change.
+var seals sync.Map // sealKey -> *image.NRGBA
+
+type sealKey struct {
+	text pades.SealText
+	size int
+}
+
+func drawnSeal(t pades.SealText, size int) (*image.NRGBA, error) {
+	k := sealKey{t, size}
+	if v, ok := seals.Load(k); ok {
+		return v.(*image.NRGBA), nil
+	}
+	img, err := pades.RenderSeal(t, size)
+	if err != nil {
+		return nil, err
+	}
+	seals.Store(k, img)
+	return img, nil
 }
 
 // ballpoint is the blue of a person's signature.

@@ -34,7 +34,7 @@ type issueEnv struct {
 	tsa      string
 }
 
-func newIssueEnv(t *testing.T) *issueEnv {
+func newIssueEnv(t testing.TB) *issueEnv {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, sqldb.Options{Path: filepath.Join(t.TempDir(), "egov.db")})
@@ -83,7 +83,7 @@ func (e *issueEnv) issuer(auto bool) *signing.Issuer {
 	}
 }
 
-func samplePDF(t *testing.T, pages int) []byte {
+func samplePDF(t testing.TB, pages int) []byte {
 	t.Helper()
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetFont("Helvetica", "", 12)
@@ -276,4 +276,49 @@ func TestSignResultWithImages(t *testing.T) {
 		_ = exec.Command("pdftoppm", "-png", "-singlefile", "-r", "100", "-x", "280", "-y", "880", "-W", "560", "-H", "290", p,
 			filepath.Join(os.Getenv("EGOV_SCREENSHOTS"), "signed-result-images")).Run()
 	}
+}
+
+// BenchmarkIssue times what issuing adds to a one-page result: the
+// leader's and the agency's signatures with appearances, timestamps, CRLs
+// and the DSS (SignResult), and the agency's signature of a form
+// (SignForm); the baseline, in the same run, is one bare pades.Sign with
+// the same organisation key and TSA.
+func BenchmarkIssue(b *testing.B) {
+	e := newIssueEnv(b)
+	ctx := context.Background()
+	doc := samplePDF(b, 1)
+	is := e.issuer(true)
+	if _, _, err := is.SignResult(ctx, doc, e.official.UserID, e.agency.ID, signing.Mark{Code: "X-KQ1", URL: "https://e.vn/x"}); err != nil {
+		b.Fatal(err)
+	}
+	org, err := e.pki.SigningCert(ctx, pki.KindOrganisation, e.agency.ID, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := e.pki.SignerFor(ctx, org.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("result", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := is.SignResult(ctx, doc, e.official.UserID, e.agency.ID, signing.Mark{Code: "X-KQ1", URL: "https://e.vn/x"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("form", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := is.SignForm(ctx, doc, e.agency.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("baseline-one-signature", func(b *testing.B) {
+		for b.Loop() {
+			var out bytes.Buffer
+			if err := pades.Sign(&out, bytes.NewReader(doc), int64(len(doc)), s, pades.Options{TSAURL: e.tsa}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

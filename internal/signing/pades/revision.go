@@ -17,31 +17,30 @@ type pdfObj struct {
 	Data   []byte // raw stream bytes when /Length is a direct number
 }
 
+// objHeader matches an object header ("12 0 obj"); scanObjects finds
+// the same headers without it.
 var objHeader = regexp.MustCompile(`(\d{1,10})\s+(\d{1,5})\s+obj\b`)
 
 // maxObjects bounds the objects scanned per call.
 const maxObjects = 200000
 
 // scanObjects lists the indirect objects in b, skipping stream data.
+//
+// An object header is what the regular expression
+// `(\d{1,10})\s+(\d{1,5})\s+obj\b` would match; it is found by looking
+// for "obj" and reading the numbers backwards (the regular expression was
+// most of the time of verifying a small document).
 func scanObjects(b []byte) []pdfObj {
 	var out []pdfObj
 	for off := 0; off < len(b) && len(out) < maxObjects; {
-		loc := objHeader.FindSubmatchIndex(b[off:])
-		if loc == nil {
+		start, num, body, ok := nextObjHeader(b, off)
+		if !ok {
 			break
 		}
-		start := off + loc[0]
-		num, err := strconv.Atoi(string(b[off+loc[2] : off+loc[3]]))
-		body := off + loc[1]
-		if err != nil {
-			off = body
-			continue
-		}
-		endobj := bytes.Index(b[body:], []byte("endobj"))
-		streamAt := bytes.Index(b[body:], []byte("stream"))
 		o := pdfObj{Num: num}
+		streamAt, endobj := streamOrEndobj(b[body:])
 		switch {
-		case streamAt >= 0 && (endobj < 0 || streamAt < endobj):
+		case streamAt >= 0:
 			o.Stream = true
 			o.Dict = b[start : body+streamAt]
 			rest := body + streamAt + len("stream")
@@ -76,18 +75,129 @@ func scanObjects(b []byte) []pdfObj {
 	return out
 }
 
-var lengthRe = regexp.MustCompile(`/Length\s+(\d{1,12})\s*[/>]`)
+// nextObjHeader finds the first "num gen obj" at or after off and returns
+// where it starts, the object number and the offset just after "obj".
+func nextObjHeader(b []byte, off int) (start, num, body int, ok bool) {
+	for from := off; from < len(b); {
+		i := bytes.Index(b[from:], []byte("obj"))
+		if i < 0 {
+			return 0, 0, 0, false
+		}
+		k := from + i
+		from = k + 1
+		end := k + len("obj")
+		if end < len(b) && isWordByte(b[end]) {
+			continue
+		}
+		// Backwards: white space, 1 to 5 digits preceded by white space,
+		// then 1 to 10 digits.
+		j := k
+		for j > off && isRegexpSpace(b[j-1]) {
+			j--
+		}
+		if j == k {
+			continue
+		}
+		g := j
+		for g > off && j-g < 5 && isDigit(b[g-1]) {
+			g--
+		}
+		if g == j || g == off || !isRegexpSpace(b[g-1]) {
+			continue
+		}
+		s := g
+		for s > off && isRegexpSpace(b[s-1]) {
+			s--
+		}
+		n := s
+		for n > off && s-n < 10 && isDigit(b[n-1]) {
+			n--
+		}
+		if n == s {
+			continue
+		}
+		v, err := strconv.Atoi(string(b[n:s]))
+		if err != nil {
+			continue
+		}
+		return n, v, end, true
+	}
+	return 0, 0, 0, false
+}
 
+// streamOrEndobj returns the offset of the "stream" keyword in b if it
+// comes before the first "endobj" (else -1), and otherwise the offset of
+// that "endobj" (-1 if none). It searches growing windows so that neither
+// search runs far past the object (through a long stream, or through the
+// rest of the file for an object without a stream).
+func streamOrEndobj(b []byte) (streamAt, endobj int) {
+	for w := 4096; ; w *= 2 {
+		win := b[:min(w, len(b))]
+		s := bytes.Index(win, []byte("stream"))
+		e := bytes.Index(win, []byte("endobj"))
+		if s >= 0 && (e < 0 || s < e) {
+			return s, -1
+		}
+		if e >= 0 {
+			return -1, e
+		}
+		if len(win) == len(b) {
+			return -1, -1
+		}
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isRegexpSpace is \s of Go regular expressions.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// isWordByte is \w of Go regular expressions (\b lies between \w and
+// anything else).
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// directLength returns the /Length of a stream dictionary when it is a
+// direct number (what `/Length\s+(\d{1,12})\s*[/>]` matches first), or
+// -1.
 func directLength(dict []byte) int {
-	m := lengthRe.FindSubmatch(dict)
-	if m == nil {
-		return -1
+	key := []byte("/Length")
+	for i := 0; ; {
+		k := bytes.Index(dict[i:], key)
+		if k < 0 {
+			return -1
+		}
+		i += k + len(key)
+		j := i
+		for j < len(dict) && isRegexpSpace(dict[j]) {
+			j++
+		}
+		if j == i {
+			continue
+		}
+		d := j
+		for d < len(dict) && isDigit(dict[d]) {
+			d++
+		}
+		if d == j || d-j > 12 {
+			continue
+		}
+		e := d
+		for e < len(dict) && isRegexpSpace(dict[e]) {
+			e++
+		}
+		if e == len(dict) || (dict[e] != '/' && dict[e] != '>') {
+			continue
+		}
+		n, err := strconv.Atoi(string(dict[j:d]))
+		if err != nil {
+			return -1
+		}
+		return n
 	}
-	n, err := strconv.Atoi(string(m[1]))
-	if err != nil {
-		return -1
-	}
-	return n
 }
 
 // dictValue returns the value of key in a dictionary's text with white

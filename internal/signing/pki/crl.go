@@ -25,6 +25,15 @@ const (
 // revoked since the last or the last is older than a day.
 func (s *Service) CRL(ctx context.Context, caID int64) ([]byte, error) {
 	now := s.now().UTC()
+	// The usual case, a current CRL, is a read: every signature embeds
+	// one, and a write transaction per signature would queue on SQLite's
+	// one writer.
+	var thisUpdate time.Time
+	var cached []byte
+	if err := s.db.R.QueryRowContext(ctx, `SELECT this_update, der FROM pki_crls WHERE issuer_id = $1`, caID).
+		Scan(&thisUpdate, &cached); err == nil && cached != nil && now.Sub(thisUpdate) < crlRefresh && !now.Before(thisUpdate) {
+		return cached, nil
+	}
 	var der []byte
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		ca, err := s.get(ctx, tx, caID)
