@@ -649,6 +649,10 @@ func readDSS(data []byte) (d dssData) {
 			d = dssData{}
 		}
 	}()
+	// Most files have no DSS: do not scan their objects for one.
+	if !bytes.Contains(data, []byte("/DSS")) {
+		return d
+	}
 	rootNum, ok := lastRoot(data)
 	if !ok {
 		return d
