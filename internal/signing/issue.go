@@ -170,6 +170,10 @@ func (is *Issuer) longTerm(ctx context.Context, doc []byte, out *Signed) ([]byte
 			}
 		}
 		return nil, nil // a CA egov does not run: the verifier looks it up
+	}, OCSP: func(cert, issuer *x509.Certificate) ([]byte, error) {
+		// Produced now, after the signatures: it proves the status at
+		// the signing time (a CRL may be up to a day older).
+		return is.PKI.OCSPFor(ctx, cert, issuer)
 	}}
 	for _, c := range cas {
 		if c.Kind == pki.KindRoot {

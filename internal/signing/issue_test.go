@@ -130,6 +130,9 @@ func TestSignResultPersonThenAgency(t *testing.T) {
 	if !bytes.HasPrefix(out, in) {
 		t.Fatal("the signatures must be incremental updates of the document")
 	}
+	if !bytes.Contains(out, []byte("/DSS")) || !bytes.Contains(out, []byte("/OCSPs")) || !bytes.Contains(out, []byte("/CRLs")) {
+		t.Error("no DSS with OCSP responses and CRLs after the signatures")
+	}
 	rep := e.verify(t, out)
 	if rep.ExitStatus() != 0 || len(rep.Signatures) != 2 {
 		t.Fatalf("exit %d, %d signatures: %+v", rep.ExitStatus(), len(rep.Signatures), rep.Summary)

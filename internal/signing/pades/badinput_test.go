@@ -117,3 +117,33 @@ func TestEncryptedPDF(t *testing.T) {
 		t.Errorf("signed an encrypted PDF (%d bytes, verify exit %d)", out.Len(), rep.ExitStatus())
 	}
 }
+
+// Revocation information older than the signing time does not prove the
+// certificate was good when signed: the report says so; a CRL issued after
+// the signing time does not get the note.
+func TestRevocationFreshness(t *testing.T) {
+	t.Parallel()
+	p := getPKI(t)
+	s := p.leaf(t, leafOpts{})
+	signed := signPDF(t, attachtest.PDF(1, "tuoi"), s, Options{TSAURL: p.tsaURL})
+	crlAt := func(at time.Time) []byte {
+		return must(x509.CreateRevocationList(nil, &x509.RevocationList{Number: nextSerial(), ThisUpdate: at,
+			NextUpdate: at.Add(24 * time.Hour)}, p.issuing, p.issuingKey))
+	}
+	stale := func(rep Report) bool {
+		for _, n := range rep.Signatures[0].Notes {
+			if strings.Contains(n.EN, "predates the signing time") {
+				return true
+			}
+		}
+		return false
+	}
+	old := verifyPDF(t, signed, VerifyOptions{Roots: p.roots, CRLs: [][]byte{crlAt(time.Now().Add(-2 * time.Hour))}})
+	if !old.Signatures[0].RevocationOK || !stale(old) {
+		t.Errorf("a CRL two hours older than the signature: revocation checked %v, note %v", old.Signatures[0].RevocationOK, stale(old))
+	}
+	fresh := verifyPDF(t, signed, VerifyOptions{Roots: p.roots, CRLs: [][]byte{crlAt(time.Now().Add(time.Minute))}})
+	if !fresh.Signatures[0].RevocationOK || stale(fresh) {
+		t.Errorf("a CRL issued after the signature: revocation checked %v, note %v", fresh.Signatures[0].RevocationOK, stale(fresh))
+	}
+}

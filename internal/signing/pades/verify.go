@@ -803,11 +803,15 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 	for i := 0; i+1 < len(chain); i++ {
 		cert, issuer := chain[i], chain[i+1]
 		known, revokedAt, found, dssKnown := false, time.Time{}, false, false
+		var freshest time.Time // the newest revocation information's time
 		for _, l := range crls {
 			if !bytes.Equal(l.RawIssuer, issuer.RawSubject) || l.CheckSignatureFrom(issuer) != nil {
 				continue
 			}
 			known = true
+			if l.ThisUpdate.After(freshest) {
+				freshest = l.ThisUpdate
+			}
 			dssKnown = dssKnown || fromDSS[l]
 			for _, e := range l.RevokedCertificateEntries {
 				if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
@@ -823,6 +827,9 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 				continue
 			}
 			known = true
+			if r.ProducedAt.After(freshest) {
+				freshest = r.ProducedAt
+			}
 			dssKnown = dssKnown || k < dssOCSPs
 			if r.Status == ocsp.Revoked && (!found || r.RevokedAt.Before(revokedAt)) {
 				revokedAt, found = r.RevokedAt, true
@@ -836,6 +843,11 @@ func (c *sigCtx) revocation(chain []*x509.Certificate, opt VerifyOptions, extra 
 		if i == 0 {
 			c.rep.RevocationOK = known
 			c.rep.RevocationFromDSS = dssKnown
+			if known && !found && freshest.Before(t) {
+				c.note(msg("Thông tin thu hồi mới nhất (%s) có trước thời điểm ký %s: chưa chứng minh được chứng thư còn hiệu lực đúng lúc ký.",
+					"The newest revocation information (%s) predates the signing time %s: it does not prove the certificate was still good when signed.",
+					fmtTime(freshest), fmtTime(t)))
+			}
 		}
 		switch {
 		case found && !revokedAt.After(t):

@@ -2,7 +2,10 @@ package pki
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
+
+	"golang.org/x/crypto/ocsp"
 
 	"egov/internal/apperr"
 )
@@ -61,4 +64,23 @@ func (s *Service) HasBuiltinCA(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	return false, err
+}
+
+// OCSPFor answers, as the OCSP responder at /pki/ocsp would, the status of
+// cert issued by issuer, for embedding in a document right after it is
+// signed: a response produced after the signing time proves the status
+// at that time. It returns nil when issuer is not a CA of this service.
+func (s *Service) OCSPFor(ctx context.Context, cert, issuer *x509.Certificate) ([]byte, error) {
+	req, err := ocsp.CreateRequest(cert, issuer, &ocsp.RequestOptions{Hash: crypto.SHA256})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.ocspRespond(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if r, err := ocsp.ParseResponseForCert(resp, cert, issuer); err != nil || r.Status == ocsp.Unknown {
+		return nil, nil // not one of ours (or not known to us)
+	}
+	return resp, nil
 }
