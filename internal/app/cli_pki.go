@@ -33,6 +33,8 @@ const pkiUsage = `usage:
   egov pki revoke SERIAL [--reason key-compromise|superseded|affiliation-changed|cessation|unspecified]
   egov pki import FILE.p12 (--agency CODE | --user USERNAME [--agency CODE])
                                                 import a certificate and key (password on standard input)
+  egov pki image FILE.png (--agency CODE | --user USERNAME)
+                                                set an agency's seal or an official's signature image (transparent PNG)
   egov pki trust list | add FILE.pem | remove ID
   egov pki crl CA_ID > FILE.crl                 the current CRL of a CA (DER)
   egov pki cert ID > FILE.pem                   a stored certificate as PEM`
@@ -236,6 +238,40 @@ func pkiCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []str
 				return explain(err)
 			}
 			printIssued(stdout, "imported", cert)
+			return nil
+		})
+	case "image":
+		fs := newFlags("pki image", stderr)
+		agencyCode := fs.String("agency", "", "agency code: its seal")
+		username := fs.String("user", "", "official's username: their signature")
+		pos, err := parseMixed(fs, args)
+		if err != nil || len(pos) != 1 || (*agencyCode == "") == (*username == "") {
+			return pkiUsageError(stderr, "")
+		}
+		data, err := os.ReadFile(pos[0])
+		if err != nil {
+			fmt.Fprintln(stderr, "egov:", err)
+			return 1
+		}
+		return withCore(ctx, cfg, log, stderr, func(c *Core) error {
+			kind, owner := pki.SealImage, int64(0)
+			if *username == "" {
+				a, err := cliAgency(ctx, c, *agencyCode, 0)
+				if err != nil {
+					return err
+				}
+				owner = a.ID
+			} else {
+				u, err := c.Identity.UserByUsername(ctx, *username)
+				if err != nil {
+					return fmt.Errorf("user %s: %w", *username, explain(err))
+				}
+				kind, owner = pki.SignatureImage, u.ID
+			}
+			if err := c.PKI.SetImage(actx, kind, owner, data); err != nil {
+				return explain(err)
+			}
+			fmt.Fprintf(stdout, "đã lưu ảnh / image saved: %s %s\n", kind, pos[0])
 			return nil
 		})
 	case "trust":

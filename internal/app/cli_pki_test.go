@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
+	"image/png"
 	"math/big"
 	"os"
 	"os/exec"
@@ -20,6 +22,7 @@ import (
 
 	"egov/internal/attach/attachtest"
 	"egov/internal/platform/sqldb"
+	"egov/internal/signing/pades"
 )
 
 var issuedRe = regexp.MustCompile(`(?:issued|imported) certificate (\d+) \((\w+)\), serial ([0-9a-f]+)`)
@@ -118,6 +121,26 @@ func TestPKICommand(t *testing.T) {
 	if !strings.Contains(perOut, "(personal)") || !strings.Contains(perOut, "Chủ tịch") {
 		t.Fatalf("personal certificate: %q", perOut)
 	}
+
+	t.Run("Images", func(t *testing.T) {
+		seal, err := pades.RenderSeal(pades.SealText{Name: "Ủy ban nhân dân phường Đông Kinh", Bottom: "Tỉnh Lạng Sơn"}, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		_ = png.Encode(&b, seal)
+		if out := run(t, 0, "", "pki", "image", file("con-dau.png", b.Bytes()), "--agency", "000.00.20.H37"); !strings.Contains(out, "image saved: seal") {
+			t.Fatalf("seal image: %q", out)
+		}
+		if out := run(t, 0, "", "pki", "image", file("chu-ky.png", b.Bytes()), "--user", "lanhdao.xa"); !strings.Contains(out, "image saved: signature") {
+			t.Fatalf("signature image: %q", out)
+		}
+		_, _, errs := runCLI(t, env, "", "pki", "image", file("khong-phai.png", []byte("not a png")), "--agency", "000.00.20.H37")
+		if !strings.Contains(errs, "PNG") {
+			t.Fatalf("not a PNG: %q", errs)
+		}
+		run(t, 2, "", "pki", "image", file("x.png", b.Bytes()), "--agency", "000.00.20.H37", "--user", "lanhdao.xa") // usage
+	})
 
 	t.Run("List", func(t *testing.T) {
 		out := run(t, 0, "", "pki", "list")
