@@ -32,6 +32,15 @@ func (a *App) issuer() *signing.Issuer {
 		TSAURL:    a.tsaURL,
 		AutoIssue: a.Cfg.Demo,
 		Agency: func(ctx context.Context, id int64) (pki.Agency, error) {
+			// After a reorganisation the agency a dossier names may have
+			// been merged into another: that one signs now.
+			for range 8 {
+				ag, err := a.Identity.Agency(ctx, id)
+				if err != nil || ag.MergedIntoID == 0 {
+					break
+				}
+				id = ag.MergedIntoID
+			}
 			return cliAgency(ctx, a.Core, "", id)
 		},
 		Official: func(ctx context.Context, userID int64) (pki.Official, error) {

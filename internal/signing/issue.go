@@ -42,7 +42,8 @@ type Issuer struct {
 	// timestamp: level B-B).
 	TSAURL func(ctx context.Context) (string, error)
 	// Agency and Official describe who signs, for certificates issued on
-	// demand and for the seal's text.
+	// demand and for the seal's text. Agency answers for a merged agency
+	// with the agency it was merged into (pki.Agency.ID tells which).
 	Agency   func(ctx context.Context, id int64) (pki.Agency, error)
 	Official func(ctx context.Context, userID int64) (pki.Official, error)
 	// AutoIssue lets the built-in CA issue a missing certificate on first
@@ -83,6 +84,10 @@ func (s Signed) Unsigned() bool { return s.Organisation == "" && s.Person == "" 
 // without a personal certificate cannot issue results until given one.
 func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID int64, m Mark) ([]byte, Signed, error) {
 	var out Signed
+	agencyID, err := is.current(ctx, agencyID)
+	if err != nil {
+		return nil, out, err
+	}
 	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
 	if errors.Is(err, pki.ErrNoOrganisationCert) {
 		return doc, out, nil
@@ -211,6 +216,10 @@ func (is *Issuer) cas(ctx context.Context) ([]*pki.Certificate, error) {
 // certificate gets the form back unsigned.
 func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]byte, Signed, error) {
 	var out Signed
+	agencyID, err := is.current(ctx, agencyID)
+	if err != nil {
+		return nil, out, err
+	}
 	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
 	if errors.Is(err, pki.ErrNoOrganisationCert) {
 		return doc, out, nil
@@ -252,6 +261,18 @@ func (is *Issuer) crls(ctx context.Context, c *pki.Certificate) [][]byte {
 		return nil
 	}
 	return [][]byte{crl}
+}
+
+// current is the agency that signs for agencyID today: Agency answers
+// for an agency merged into another (a reorganisation) with the one it
+// was merged into, whose certificates sign from then on; the old
+// agency's documents keep their signatures.
+func (is *Issuer) current(ctx context.Context, agencyID int64) (int64, error) {
+	a, err := is.Agency(ctx, agencyID)
+	if err != nil {
+		return 0, err
+	}
+	return a.ID, nil
 }
 
 // prepare reads where the signatures go (page 0: the last), the

@@ -325,3 +325,32 @@ func BenchmarkIssue(b *testing.B) {
 		}
 	})
 }
+
+// After a reorganisation, a result of a merged agency is signed by the
+// agency it was merged into (the Agency callback says which).
+func TestSignResultAfterMerger(t *testing.T) {
+	t.Parallel()
+	e := newIssueEnv(t)
+	ctx := context.Background()
+	merged := e.agency
+	successor := pki.Agency{ID: e.agency.ID, Code: "000.00.99.H37", Name: "Ủy ban nhân dân xã Tân Phong Mới", Province: "Lạng Sơn"}
+	merged.ID = e.agency.ID + 1000 // the old agency's id, now pointing at its successor
+	is := e.issuer(true)
+	is.Agency = func(_ context.Context, id int64) (pki.Agency, error) {
+		if id == merged.ID || id == successor.ID {
+			return successor, nil
+		}
+		return pki.Agency{}, errors.New("unknown agency")
+	}
+	out, who, err := is.SignResult(ctx, samplePDF(t, 1), e.official.UserID, merged.ID, signing.Mark{Code: "X-KQ1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who.Organisation != successor.Name {
+		t.Errorf("signed by %q, want the successor", who.Organisation)
+	}
+	rep := e.verify(t, out)
+	if len(rep.Signatures) != 2 || rep.Signatures[1].Signer.AgencyCode != successor.Code {
+		t.Errorf("organisation signature by %+v", rep.Signatures[len(rep.Signatures)-1].Signer)
+	}
+}
