@@ -496,6 +496,65 @@ func (s *Server) pkiOwnerPage(w http.ResponseWriter, r *http.Request, title stri
 	return p, sc, true
 }
 
+// pkiPosted is a posted owner and file: the owner within the scope and the
+// file's bytes, or the errors to show on the form (err is the first).
+type pkiPosted struct {
+	form  pkiOwnerForm
+	owner pkiOwner
+	data  []byte
+	errs  []FieldMsg
+	err   error
+	r     *http.Request
+}
+
+// cleanup removes the multipart form's temporary files.
+func (p pkiPosted) cleanup() {
+	if p.r.MultipartForm != nil {
+		_ = p.r.MultipartForm.RemoveAll()
+	}
+}
+
+// pkiOwnerUpload reads a form that posts an owner ("owner", its errors
+// shown on ownerField) and a file ("file", at most limit bytes); ok is
+// false once a response is written.
+func (s *Server) pkiOwnerUpload(w http.ResponseWriter, r *http.Request, ownerField string, limit int64, missing, tooLarge *apperr.Error) (pkiPosted, bool) {
+	up := pkiPosted{r: r, form: pkiOwnerForm{}}
+	if !pkiParseUpload(w, r) {
+		return up, false
+	}
+	lang := httpx.Lang(r.Context())
+	up.form.Owner = r.PostFormValue("owner")
+	sc, err := s.adminScope(r)
+	if err != nil {
+		up.cleanup()
+		httpx.WriteError(w, r, err)
+		return up, false
+	}
+	for _, step := range []struct {
+		field string
+		do    func() error
+	}{
+		{ownerField, func() (err error) { up.owner, err = s.pkiParseOwner(r, sc, up.form.Owner); return err }},
+		{"file", func() (err error) { up.data, err = pkiReadUpload(r, "file", limit, missing, tooLarge); return err }},
+	} {
+		err := step.do()
+		if err == nil {
+			continue
+		}
+		msgs, ok := pkiFieldErrors(lang, err, step.field)
+		if !ok {
+			up.cleanup()
+			httpx.WriteError(w, r, err)
+			return up, false
+		}
+		up.errs = append(up.errs, msgs...)
+		if up.err == nil {
+			up.err = err
+		}
+	}
+	return up, true
+}
+
 // pkiReadUpload reads the one file of a multipart form, refusing more than
 // limit bytes.
 func pkiReadUpload(r *http.Request, field string, limit int64, missing, tooLarge *apperr.Error) ([]byte, error) {
@@ -539,46 +598,18 @@ func (s *Server) pkiImport(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errPKIOff)
 		return
 	}
-	if !pkiParseUpload(w, r) {
+	up, ok := s.pkiOwnerUpload(w, r, "owner", pkiMaxP12, errPKINoP12, errPKIP12TooLarge)
+	if !ok {
 		return
 	}
-	if r.MultipartForm != nil {
-		defer func() { _ = r.MultipartForm.RemoveAll() }()
-	}
+	defer up.cleanup()
 	ctx := r.Context()
 	lang := httpx.Lang(ctx)
 	// The password is used once and never shown, logged or kept.
-	f := pkiOwnerForm{Owner: r.PostFormValue("owner")}
+	f, o, data := up.form, up.owner, up.data
 	password := r.PostFormValue("password")
-	sc, err := s.adminScope(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	var errs []FieldMsg
-	o, err := s.pkiParseOwner(r, sc, f.Owner)
-	if err != nil {
-		msgs, ok := pkiFieldErrors(lang, err, "owner")
-		if !ok {
-			httpx.WriteError(w, r, err)
-			return
-		}
-		errs = append(errs, msgs...)
-	}
-	data, ferr := pkiReadUpload(r, "file", pkiMaxP12, errPKINoP12, errPKIP12TooLarge)
-	if ferr != nil {
-		msgs, ok := pkiFieldErrors(lang, ferr, "file")
-		if !ok {
-			httpx.WriteError(w, r, ferr)
-			return
-		}
-		errs = append(errs, msgs...)
-		if err == nil {
-			err = ferr
-		}
-	}
-	if err != nil {
-		s.renderImport(w, r, httpx.Status(apperr.As(err).Code), errs, f)
+	if up.err != nil {
+		s.renderImport(w, r, httpx.Status(apperr.As(up.err).Code), up.errs, f)
 		return
 	}
 	in := pki.ImportInput{Data: data, Password: password, Kind: pki.KindOrganisation, AgencyID: o.agency.ID}

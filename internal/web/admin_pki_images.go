@@ -58,47 +58,25 @@ func (s *Server) pkiImageUpload(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, r, errPKIOff)
 		return
 	}
-	if !pkiParseUpload(w, r) {
+	up, ok := s.pkiOwnerUpload(w, r, "cho", pki.MaxImageBytes, errPKINoImage, pki.ErrImageSize)
+	if !ok {
 		return
 	}
-	if r.MultipartForm != nil {
-		defer func() { _ = r.MultipartForm.RemoveAll() }()
-	}
-	lang := httpx.Lang(r.Context())
-	f := pkiOwnerForm{Owner: r.PostFormValue("owner")}
-	sc, err := s.adminScope(r)
-	if err != nil {
-		httpx.WriteError(w, r, err)
-		return
-	}
-	var errs []FieldMsg
-	o, err := s.pkiParseOwner(r, sc, f.Owner)
-	if err != nil {
-		msgs, ok := pkiFieldErrors(lang, err, "cho")
-		if !ok {
-			httpx.WriteError(w, r, err)
-			return
-		}
-		errs = append(errs, msgs...)
-	}
-	data, ferr := pkiReadUpload(r, "file", pki.MaxImageBytes, errPKINoImage, pki.ErrImageSize)
-	if ferr == nil && err == nil {
-		kind, id := imageOwner(o)
-		ferr = s.PKI.SetImage(r.Context(), kind, id, data)
-	}
-	if ferr != nil {
-		msgs, ok := pkiFieldErrors(lang, ferr, "file")
-		if !ok {
-			httpx.WriteError(w, r, ferr)
-			return
-		}
-		errs = append(errs, msgs...)
-		if err == nil {
-			err = ferr
+	defer up.cleanup()
+	f, err := up.form, up.err
+	if err == nil {
+		kind, id := imageOwner(up.owner)
+		if err = s.PKI.SetImage(r.Context(), kind, id, up.data); err != nil {
+			msgs, ok := pkiFieldErrors(httpx.Lang(r.Context()), err, "file")
+			if !ok {
+				httpx.WriteError(w, r, err)
+				return
+			}
+			up.errs = append(up.errs, msgs...)
 		}
 	}
 	if err != nil {
-		s.renderImageForm(w, r, httpx.Status(apperr.As(err).Code), errs, f)
+		s.renderImageForm(w, r, httpx.Status(apperr.As(err).Code), up.errs, f)
 		return
 	}
 	s.redirect(w, r, "/quan-tri/chung-thu-so/hinh-anh?cho="+f.Owner, "pki.image_saved")
