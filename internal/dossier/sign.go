@@ -36,7 +36,7 @@ type SignedResult struct {
 	File         FileRef
 	Person       string // "" when the official's signature was already on the file
 	Organisation string // "" when the agency could not sign: the result is unsigned
-	Level        string // PAdES baseline level: B-B, B-T
+	Level        string // PAdES baseline level: B-B, B-LT
 }
 
 // SetResultSigner sets the signing hook (before the service is used); nil

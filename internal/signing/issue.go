@@ -70,7 +70,7 @@ func VerifyURL(base, code string) string {
 type Signed struct {
 	Person       string // the official's name; "" when they did not sign here
 	Organisation string // the agency's name; "" when unsigned
-	Level        string // "B-T" with a timestamp, "B-B" without
+	Level        string // PAdES baseline level: "B-LT" (timestamp, then the DSS), "B-B" without a timestamp authority
 }
 
 // Unsigned reports whether nobody signed.
