@@ -616,7 +616,7 @@ func (s *Server) pkiImport(w http.ResponseWriter, r *http.Request) {
 	if o.user != nil {
 		in.Kind, in.UserID = pki.KindPersonal, o.user.ID
 	}
-	c, err := s.PKI.Import(ctx, in)
+	c, err := s.PKI.ImportPKCS12(ctx, in)
 	clear(data)
 	if err != nil {
 		field := "file"

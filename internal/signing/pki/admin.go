@@ -10,7 +10,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"egov/internal/apperr"
@@ -187,25 +186,6 @@ var ErrNoKeyInFile = apperr.New(apperr.Invalid, "pki.no_key_in_file",
 	"Tệp PKCS#12 không chứa khóa bí mật (có thể chỉ chứa chứng thư số). Hãy xuất lại tệp kèm khóa bí mật.",
 	"The PKCS#12 file holds no private key (perhaps certificates only). Export it again with its private key.")
 
-// Import is ImportPKCS12 with the causes people can act on told apart:
-// a file without a key, a key of an algorithm Go cannot read. go-pkcs12
-// reports both as plain errors, so they are recognised by their text.
-func (s *Service) Import(ctx context.Context, in ImportInput) (*Certificate, error) {
-	c, err := s.ImportPKCS12(ctx, in)
-	if err == nil {
-		return c, nil
-	}
-	var e *apperr.Error
-	if errors.As(err, &e) && e.Key == ErrBadPKCS12.Key && e.Err != nil {
-		switch msg := e.Err.Error(); {
-		case strings.Contains(msg, "private key missing"):
-			return nil, ErrNoKeyInFile.Wrap(e.Err)
-		case strings.Contains(msg, "unknown private key type"), strings.Contains(msg, "unknown algorithm"):
-			return nil, ErrUnsupportedKey.Wrap(e.Err)
-		}
-	}
-	return nil, err
-}
 
 // Root returns one trusted root.
 func (s *Service) Root(ctx context.Context, id int64) (*TrustedRoot, error) { return s.root(ctx, id) }

@@ -195,12 +195,12 @@ func TestPKIPagesImportErrors(t *testing.T) {
 		{"Empty", in(nil, "pw"), pki.ErrBadPKCS12},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := e.svc.Import(actor(), tc.in); !is(err, tc.want) {
+			if _, err := e.svc.ImportPKCS12(actor(), tc.in); !is(err, tc.want) {
 				t.Fatalf("got %v, want %s", err, tc.want.Key)
 			}
 		})
 	}
-	c, err := e.svc.Import(actor(), in(good, "pw"))
+	c, err := e.svc.ImportPKCS12(actor(), in(good, "pw"))
 	if err != nil || !c.HasKey || c.StatusAt(time.Now()) != pki.StatusValid {
 		t.Fatalf("a good file: %+v, %v", c, err)
 	}

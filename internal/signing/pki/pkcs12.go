@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -38,8 +39,14 @@ func ParsePKCS12(data []byte, password string) (*Bundle, error) {
 	}
 	key, leaf, cas, err := pkcs12.DecodeChain(data, password)
 	if err != nil {
-		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+		// The library says what is wrong only in its error text.
+		switch msg := err.Error(); {
+		case errors.Is(err, pkcs12.ErrIncorrectPassword):
 			return nil, ErrWrongPassword
+		case strings.Contains(msg, "private key missing"):
+			return nil, ErrNoKeyInFile.Wrap(err)
+		case strings.Contains(msg, "unknown private key type"), strings.Contains(msg, "unknown algorithm"):
+			return nil, ErrUnsupportedKey.Wrap(err)
 		}
 		return nil, ErrBadPKCS12.Wrap(err)
 	}
