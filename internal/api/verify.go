@@ -137,12 +137,7 @@ func (a *API) resultRoutes() {
 		if ag, err := a.Identity.Agency(ctx, res.AgencyID); err == nil {
 			out.Agency, out.AgencyCode = ag.Name, ag.Code
 		}
-		f, err := a.Blobs.Open(ctx, res.Hash)
-		if err != nil {
-			return nil, a.problem(ctx, err)
-		}
-		defer f.Close()
-		rep, err := a.Verifier.Check(ctx, f)
+		rep, err := a.Verifier.CheckStored(ctx, a.Blobs, res.Hash)
 		if err != nil {
 			return nil, a.problem(ctx, err)
 		}

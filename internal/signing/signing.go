@@ -15,6 +15,7 @@ import (
 
 	"egov/internal/apperr"
 	"egov/internal/attach"
+	"egov/internal/platform/blob"
 	"egov/internal/signing/pades"
 )
 
@@ -157,4 +158,14 @@ func (v *Verifier) RequireSigned(ctx context.Context, name string, r io.Reader) 
 			fmt.Sprintf("The digital signature on file %q is not confirmed valid: %s", name, rep.Summary.EN))
 	}
 	return nil
+}
+
+// CheckStored verifies a PDF kept in the blob store (an issued result).
+func (v *Verifier) CheckStored(ctx context.Context, store blob.Store, hash string) (pades.Report, error) {
+	f, err := store.Open(ctx, hash)
+	if err != nil {
+		return pades.Report{}, err
+	}
+	defer f.Close()
+	return v.Check(ctx, f)
 }

@@ -213,12 +213,7 @@ func (s *Server) issuedOf(r *http.Request, p *Page, res dossier.IssuedResult) (*
 	if a, err := s.Identity.Agency(ctx, res.AgencyID); err == nil {
 		iv.Agency, iv.AgencyCode = a.Name, a.Code
 	}
-	f, err := s.Blobs.Open(ctx, res.Hash)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rep, err := s.Verifier.Check(ctx, f)
+	rep, err := s.Verifier.CheckStored(ctx, s.Blobs, res.Hash)
 	if err != nil {
 		return nil, err
 	}
