@@ -123,6 +123,16 @@ func OpenCore(ctx context.Context, cfg config.Config, log *slog.Logger, now func
 		db.Close()
 		return nil, err
 	}
+	// A merged agency no longer signs: the certificates naming it are
+	// revoked once the merger is recorded (its successor signs its
+	// dossiers' documents from then on).
+	c.Identity.SetMergeHook(func(ctx context.Context, from, into int64) {
+		if n, err := c.PKI.RetireAgency(ctx, from); err != nil {
+			log.Error("revoking a merged agency's certificates", "agency", from, "into", into, "err", err)
+		} else if n > 0 {
+			log.Info("revoked a merged agency's certificates", "agency", from, "into", into, "certificates", n)
+		}
+	})
 	return c, nil
 }
 
@@ -371,7 +381,7 @@ func (a *App) buildHTTP(ctx context.Context) error {
 	attach.SetPreviewCacheDir(filepath.Join(cfg.DataDir, "cache", "pdfium"))
 	// The public verifier reads PDFs of up to 100 MB, spooled to a temporary
 	// file; the trust store comes with the built-in CA.
-	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir(), Roots: a.PKI.RootPool}
+	verifier := &signing.Verifier{MaxBytes: signing.DefaultMaxBytes, TempDir: os.TempDir(), Roots: a.PKI.RootPool, CRLs: a.PKI.CRLs}
 	a.Dossiers.SetSignatureChecker(a.signedCheck(verifier))
 	// Uploads are checked by content, and a PDF's signatures at once: an
 	// invalid one is refused with the reason.

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"egov/internal/attach/attachtest"
+	"egov/internal/audit"
 	"egov/internal/catalog"
 	"egov/internal/dossier"
 	"egov/internal/signing/pades"
@@ -239,4 +241,59 @@ func TestSignatureImagePages(t *testing.T) {
 	if _, raw, ok, err := s.app.PKI.Image(t.Context(), pki.SealImage, ward); err != nil || !ok || !bytes.Equal(raw, sealPNG.Bytes()) {
 		t.Fatalf("stored seal: ok %v, err %v", ok, err)
 	}
+}
+
+// Merging an agency into another (a reorganisation) revokes the
+// certificates that name it: its organisation certificate for cessation
+// of operation, its officials' for a changed affiliation; what it signed
+// before stays valid, the revocation coming after the timestamped time.
+func TestMergerRetiresCertificates(t *testing.T) {
+	t.Parallel()
+	s := start(t, serverOpts{})
+	ctx := audit.WithActor(t.Context(), audit.Actor{Username: "test"})
+	from, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
+	if err != nil {
+		t.Fatal(err)
+	}
+	into := agencyID(t, s, "000.00.03.H37")
+	leader, err := s.app.Identity.UserByUsername(ctx, "lanhdao.xa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := pki.Agency{ID: from.ID, Code: from.Code, Name: from.Name, Province: "Lạng Sơn"}
+	org, err := s.app.PKI.IssueOrganisation(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, err := s.app.PKI.IssuePersonal(ctx, pki.Official{UserID: leader.ID, FullName: leader.FullName}, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := s.app.PKI.SignerFor(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := attachtest.PDF(1, "truoc sap nhap")
+	var before bytes.Buffer
+	if err := pades.Sign(&before, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa"}); err != nil {
+		t.Fatal(err)
+	}
+	// Revocation times have a second's precision: a revocation in the
+	// signing second itself would rightly make the signature invalid.
+	time.Sleep(1100 * time.Millisecond)
+	if err := s.app.Identity.MergeAgency(ctx, from.ID, into); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		id     int64
+		reason int
+	}{{org.ID, pki.ReasonCessationOfOperation}, {per.ID, pki.ReasonAffiliationChanged}} {
+		got, err := s.app.PKI.Get(ctx, c.id)
+		if err != nil || !got.Revoked() || got.RevocationReason != c.reason {
+			t.Errorf("certificate %d after the merger: %v, revoked %v, reason %d (want %d)", c.id, err, got != nil && got.Revoked(), got.RevocationReason, c.reason)
+		}
+	}
+	body, ct := multipartFile("file", "truoc-sap-nhap.pdf", before.Bytes())
+	runScenarios(t, s, []scenario{{name: "SignedBeforeStaysValid", method: "POST", path: "/api/v1/verify", body: body,
+		headers: map[string]string{"Content-Type": ct}, status: 200, want: []string{`"exit_status":0`, `"revoked":true`}}})
 }

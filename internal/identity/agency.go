@@ -252,7 +252,7 @@ func (s *Service) MergeAgency(ctx context.Context, from, into int64) error {
 	if from == into {
 		return apperr.Validation(errParentCycle)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		src, err := getAgency(ctx, tx, from)
 		if err != nil {
 			return err
@@ -278,6 +278,10 @@ func (s *Service) MergeAgency(ctx context.Context, from, into int64) error {
 		return s.audit.Record(ctx, tx, "agency.merge", "agency", fmt.Sprint(from), map[string]any{
 			"into": into, "code": src.Code, "name": src.Name})
 	})
+	if err == nil && s.merged != nil {
+		s.merged(ctx, from, into)
+	}
+	return err
 }
 
 // Agency returns one agency.

@@ -30,7 +30,14 @@ type Service struct {
 	box   *secretbox.Box
 	now   func() time.Time
 	set   Settings
+	// merged is told, after the merger is recorded, that an agency was
+	// merged into another (the certificates naming it are retired).
+	merged func(ctx context.Context, from, into int64)
 }
+
+// SetMergeHook sets what runs after an agency is merged into another
+// (before the service is used).
+func (s *Service) SetMergeHook(fn func(ctx context.Context, from, into int64)) { s.merged = fn }
 
 // New returns the service. now is the clock.
 func New(db *sqldb.DB, log *audit.Log, box *secretbox.Box, now func() time.Time, set Settings) *Service {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
+	"errors"
 
 	"golang.org/x/crypto/ocsp"
 
@@ -83,4 +84,52 @@ func (s *Service) OCSPFor(ctx context.Context, cert, issuer *x509.Certificate) (
 		return nil, nil // not one of ours (or not known to us)
 	}
 	return resp, nil
+}
+
+// RetireAgency revokes, from now, the signing certificates of an agency
+// that has ceased to exist (merged into another in a reorganisation): its
+// organisation certificates for cessation of operation, its officials'
+// personal certificates (which name it) for a changed affiliation.
+// Documents signed before keep their signatures: a verifier sees the
+// revocation came after the timestamped signing time.
+func (s *Service) RetireAgency(ctx context.Context, agencyID int64) (int, error) {
+	list, err := s.ForAgency(ctx, agencyID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range list {
+		if c.Revoked() || (c.Kind != KindOrganisation && c.Kind != KindPersonal) {
+			continue
+		}
+		reason := ReasonCessationOfOperation
+		if c.Kind == KindPersonal {
+			reason = ReasonAffiliationChanged
+		}
+		if err := s.RevokeCertificate(ctx, c.ID, reason); err != nil && !errors.Is(err, ErrAlreadyRevoked) {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// CRLs are the current revocation lists of the CAs this service runs, for
+// the verifier: a certificate egov revoked is known revoked at once.
+func (s *Service) CRLs(ctx context.Context) ([][]byte, error) {
+	var out [][]byte
+	for _, kind := range []Kind{KindRoot, KindIssuing} {
+		cas, err := s.listKeyed(ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		for _, ca := range cas {
+			crl, err := s.CRL(ctx, ca.ID)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, crl)
+		}
+	}
+	return out, nil
 }
