@@ -19,6 +19,30 @@ import (
 	"egov/internal/signing/pki"
 )
 
+// signedByWard signs in with the organisation certificate the demo CA
+// issues the ward 000.00.20.H37, timestamped by the server's own TSA.
+func signedByWard(t *testing.T, s *server, in []byte) []byte {
+	t.Helper()
+	ctx := t.Context()
+	ward, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := s.app.PKI.IssueOrganisation(ctx, pki.Agency{ID: ward.ID, Code: ward.Code, Name: ward.Name, Province: "Lạng Sơn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := s.app.PKI.SignerFor(ctx, cert.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := pades.Sign(&out, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa", Reason: "Ban hành kết quả"}); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
 // resultFile uploads a real one-page PDF as username and returns it as a
 // result document to issue.
 func resultFile(t *testing.T, s *server, username string) *dossier.FileRef {
@@ -147,7 +171,6 @@ func TestResultSignedAndVerifiable(t *testing.T) {
 func TestSignedDocumentRequired(t *testing.T) {
 	t.Parallel()
 	s := start(t, serverOpts{})
-	ctx := t.Context()
 	c := newAPIClient(t, s)
 	unit := agencyID(t, s, "000.01.20.H37")
 	const doc = "Giấy xác nhận tình trạng hôn nhân"
@@ -156,23 +179,7 @@ func TestSignedDocumentRequired(t *testing.T) {
 	}
 
 	// Signed by another ward with the demo CA (trusted here), timestamped.
-	ward, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := s.app.PKI.IssueOrganisation(ctx, pki.Agency{ID: ward.ID, Code: ward.Code, Name: ward.Name, Province: "Lạng Sơn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := s.app.PKI.SignerFor(ctx, cert.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := attachtest.PDF(1, "giay xac nhan tinh trang hon nhan")
-	var good bytes.Buffer
-	if err := pades.Sign(&good, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa"}); err != nil {
-		t.Fatal(err)
-	}
+	good := signedByWard(t, s, attachtest.PDF(1, "giay xac nhan tinh trang hon nhan"))
 	untrusted, _ := testCA(t, t.TempDir())
 
 	c.run(t, []scenario{
@@ -181,7 +188,7 @@ func TestSignedDocumentRequired(t *testing.T) {
 		{name: "UntrustedIssuer", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", signedPDF(t, untrusted))),
 			status: 400, want: []string{"attach.signature_not_valid"}},
 		// Signed and trusted: past the signature check, the (empty) e-form is what is refused.
-		{name: "Signed", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", good.Bytes())),
+		{name: "Signed", as: "api:congdan", method: "POST", path: "/api/v1/dossiers", body: submit(c.upload("congdan", "xac-nhan.pdf", good)),
 			status: 400, want: []string{"eform.required"}, notWant: []string{"signature_"}},
 		{name: "ProcedurePage", method: "GET", path: "/thu-tuc/1.000894", status: 200, want: []string{"Bản điện tử có chữ ký số của cơ quan cấp"}},
 	})

@@ -20,7 +20,6 @@ import (
 
 	"egov/internal/attach/attachtest"
 	"egov/internal/signing/pades"
-	"egov/internal/signing/pki"
 )
 
 // testSigner is a software key with its chain, leaf first.
@@ -157,23 +156,7 @@ func TestSignedByTheBuiltinCA(t *testing.T) {
 	t.Parallel()
 	s := start(t, serverOpts{})
 	ctx := t.Context()
-	ward, err := s.app.Identity.AgencyByCode(ctx, "000.00.20.H37")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := s.app.PKI.IssueOrganisation(ctx, pki.Agency{ID: ward.ID, Code: ward.Code, Name: ward.Name, Province: "Lạng Sơn"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := s.app.PKI.SignerFor(ctx, cert.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := attachtest.PDF(1, "giay xac nhan")
-	var out bytes.Buffer
-	if err := pades.Sign(&out, bytes.NewReader(in), int64(len(in)), signer, pades.Options{TSAURL: s.URL + "/pki/tsa", Reason: "Ban hành kết quả"}); err != nil {
-		t.Fatal(err)
-	}
+	out := bytes.NewBuffer(signedByWard(t, s, attachtest.PDF(1, "giay xac nhan")))
 	body, ct := multipartFile("file", "ket-qua.pdf", out.Bytes())
 	runScenarios(t, s, []scenario{
 		{name: "Verify", method: "POST", path: "/api/v1/verify", body: body, headers: map[string]string{"Content-Type": ct},
