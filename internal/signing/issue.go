@@ -84,16 +84,12 @@ func (s Signed) Unsigned() bool { return s.Organisation == "" && s.Person == "" 
 // without a personal certificate cannot issue results until given one.
 func (is *Issuer) SignResult(ctx context.Context, doc []byte, userID, agencyID int64, m Mark) ([]byte, Signed, error) {
 	var out Signed
-	agencyID, err := is.current(ctx, agencyID)
+	agencyID, org, err := is.organisation(ctx, agencyID)
 	if err != nil {
 		return nil, out, err
 	}
-	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
-	if errors.Is(err, pki.ErrNoOrganisationCert) {
-		return doc, out, nil
-	}
-	if err != nil {
-		return nil, out, err
+	if org == nil {
+		return doc, out, nil // the agency cannot sign yet
 	}
 	if !bytes.HasPrefix(bytes.TrimLeft(doc, "\x00\t\n\f\r "), []byte("%PDF-")) {
 		return nil, out, ErrNotPDF
@@ -216,16 +212,12 @@ func (is *Issuer) cas(ctx context.Context) ([]*pki.Certificate, error) {
 // certificate gets the form back unsigned.
 func (is *Issuer) SignForm(ctx context.Context, doc []byte, agencyID int64) ([]byte, Signed, error) {
 	var out Signed
-	agencyID, err := is.current(ctx, agencyID)
+	agencyID, org, err := is.organisation(ctx, agencyID)
 	if err != nil {
 		return nil, out, err
 	}
-	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
-	if errors.Is(err, pki.ErrNoOrganisationCert) {
-		return doc, out, nil
-	}
-	if err != nil {
-		return nil, out, err
+	if org == nil {
+		return doc, out, nil // the agency cannot sign yet
 	}
 	geo, tsa, agency, err := is.prepare(ctx, doc, agencyID, 1)
 	if err != nil {
@@ -261,6 +253,21 @@ func (is *Issuer) crls(ctx context.Context, c *pki.Certificate) [][]byte {
 		return nil
 	}
 	return [][]byte{crl}
+}
+
+// organisation is the agency that signs for agencyID today and its
+// organisation certificate; the certificate is nil when the agency cannot
+// sign (the document goes out unsigned).
+func (is *Issuer) organisation(ctx context.Context, agencyID int64) (int64, *pki.Certificate, error) {
+	agencyID, err := is.current(ctx, agencyID)
+	if err != nil {
+		return 0, nil, err
+	}
+	org, err := is.cert(ctx, pki.KindOrganisation, agencyID, 0)
+	if errors.Is(err, pki.ErrNoOrganisationCert) {
+		return agencyID, nil, nil
+	}
+	return agencyID, org, err
 }
 
 // current is the agency that signs for agencyID today: Agency answers
